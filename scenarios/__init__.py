@@ -1,0 +1,23 @@
+"""Scenario scripts: the format, the loader and the bundled library."""
+
+from .errors import Diagnostic, ScenarioError
+from .loader import find_scenario, library_dir, list_library, load_scenario, load_scenario_text
+from .models import Action, Branch, Effect, Expectation, Persona, PersonaKind, Scenario, TimelineItem
+
+__all__ = [
+    "Action",
+    "Branch",
+    "Diagnostic",
+    "Effect",
+    "Expectation",
+    "Persona",
+    "PersonaKind",
+    "Scenario",
+    "ScenarioError",
+    "TimelineItem",
+    "find_scenario",
+    "library_dir",
+    "list_library",
+    "load_scenario",
+    "load_scenario_text",
+]
