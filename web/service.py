@@ -1,0 +1,143 @@
+"""Operations shared by the REST API, the pages and the CLI: accounts, drills, joining.
+
+Synchronous (they block on the database): call them from sync routes, a thread, or the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlmodel import Session, select
+
+from scenarios import ScenarioError, find_scenario, list_library, load_scenario
+from scenarios.models import Scenario
+
+from .auth import hash_password
+from .models import Drill, Org, User
+
+__all__ = [
+    "ServiceError",
+    "create_drill",
+    "create_user",
+    "drill_summary",
+    "ensure_org",
+    "library",
+    "participant_id",
+]
+
+ROLES = ("admin", "trainer", "trainee", "manager")
+_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
+
+
+class ServiceError(ValueError):
+    """Bad input to an operation; the message says what to change."""
+
+
+def participant_id(user: User) -> str:
+    return f"u{user.id}"
+
+
+def ensure_org(s: Session, name: str) -> Org:
+    org = s.exec(select(Org).where(Org.name == name)).first()
+    if org is None:
+        org = Org(name=name)
+        s.add(org)
+        s.commit()
+        s.refresh(org)
+    return org
+
+
+def create_user(s: Session, org: Org, username: str, password: str, role: str, display_name: str | None = None,
+                team: str | None = None) -> User:
+    if role not in ROLES:
+        raise ServiceError(f"cannot create user {username!r}: role {role!r} is not one of {', '.join(ROLES)}")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{2,60}", username):
+        raise ServiceError(f"cannot create user {username!r}: use 2-60 letters, digits, '.', '_' or '-'")
+    if s.exec(select(User).where(User.username == username)).first() is not None:
+        raise ServiceError(f"cannot create user {username!r}: the name is taken")
+    assert org.id is not None
+    user = User(org_id=org.id, username=username, display_name=display_name or username, role=role, team=team,
+                password_hash=hash_password(password))
+    s.add(user)
+    s.commit()
+    s.refresh(user)
+    return user
+
+
+def library() -> list[Scenario]:
+    out = []
+    for path in list_library():
+        try:
+            out.append(load_scenario(path))
+        except ScenarioError:
+            continue  # `crisisdrill scenario lint` reports it; the library page lists the rest
+    return out
+
+
+def create_drill(
+    s: Session,
+    user: User,
+    scenario: str,
+    *,
+    title: str | None = None,
+    seed: int | None = None,
+    teams: list[str] | None = None,
+    mode: str = "live",
+    live_feedback: bool | None = None,
+    speed: float = 1.0,
+    pass_mark: int = 70,
+) -> Drill:
+    try:
+        sc = load_scenario(find_scenario(scenario))
+    except ScenarioError as exc:
+        raise ServiceError(str(exc)) from exc
+    teams = teams or ["main"]
+    for team in teams:
+        if not _TEAM.fullmatch(team):
+            raise ServiceError(f"cannot use team name {team!r}: use lowercase letters, digits, '-' or '_' (max 30)")
+    if len(set(teams)) != len(teams):
+        raise ServiceError("cannot create the drill: each team needs its own name")
+    if mode not in ("live", "self_paced"):
+        raise ServiceError(f"cannot use mode {mode!r}: choose live or self_paced")
+    if not 0.25 <= speed <= 100:
+        raise ServiceError(f"cannot start at {speed:g}x: choose 0.25x to 100x")
+    if not 0 <= pass_mark <= 100:
+        raise ServiceError(f"cannot use pass mark {pass_mark}: choose 0 to 100")
+    assert user.id is not None
+    drill = Drill(
+        id="d-" + secrets.token_hex(4),
+        org_id=user.org_id,
+        title=(title or sc.title)[:200],
+        scenario_id=sc.id,
+        scenario=sc.model_dump(mode="json", by_alias=True),
+        seed=seed if seed is not None else secrets.randbelow(2**31),
+        teams=teams,
+        mode=mode,
+        live_feedback=sc.live_feedback if live_feedback is None else live_feedback,
+        initial_speed=speed,
+        join_code=secrets.token_hex(3).upper(),
+        pass_mark=pass_mark,
+        created_by=user.id,
+    )
+    s.add(drill)
+    s.commit()
+    s.refresh(drill)
+    return drill
+
+
+def drill_summary(drill: Drill, clock: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": drill.id,
+        "title": drill.title,
+        "scenario": drill.scenario_id,
+        "teams": drill.teams,
+        "mode": drill.mode,
+        "live_feedback": drill.live_feedback,
+        "join_code": drill.join_code,
+        "seed": drill.seed,
+        "pass_mark": drill.pass_mark,
+        "created_at": drill.created_at.isoformat(timespec="seconds"),
+        "clock": clock,
+    }
