@@ -1,6 +1,7 @@
 """Scenario scripts: the format, the loader and the bundled library."""
 
 from .errors import Diagnostic, ScenarioError
+from .lint import lint_paths, lint_text
 from .loader import find_scenario, library_dir, list_library, load_scenario, load_scenario_text
 from .models import Action, Branch, Effect, Expectation, Persona, PersonaKind, Scenario, TimelineItem
 
@@ -17,6 +18,8 @@ __all__ = [
     "TimelineItem",
     "find_scenario",
     "library_dir",
+    "lint_paths",
+    "lint_text",
     "list_library",
     "load_scenario",
     "load_scenario_text",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["Diagnostic", "ScenarioError"]
 
@@ -20,6 +20,18 @@ class Diagnostic:
     severity: Literal["error", "warning"] = "error"
     hint: str | None = None
     source_line: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: file, line, col, code, severity, message, hint."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
     def render(self) -> str:
         head = f"{self.file}:{self.line}:{self.col} {self.code} {self.message}"

@@ -1,26 +1,23 @@
 """Load a scenario script: YAML -> includes -> variables -> validated :class:`Scenario`.
 
-This first loader is deliberately small; the lint module gives line-precise diagnostics.
+Loading runs the full lint (``scenarios.checks``); any error stops the load with a
+:class:`ScenarioError` that carries every :class:`Diagnostic`, warnings included.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
-from .errors import Diagnostic, ScenarioError
+from ._document import read_document
+from .checks import check
+from .errors import ScenarioError
 from .models import Scenario
 
-__all__ = ["library_dir", "list_library", "load_scenario", "load_scenario_text", "find_scenario"]
-
-_VAR = re.compile(r"\{(\w+)\}")
+__all__ = ["find_scenario", "library_dir", "list_library", "load_scenario", "load_scenario_text"]
 
 
 def library_dir() -> Path:
+    """The folder of bundled scenario scripts."""
     return Path(__file__).parent / "library"
 
 
@@ -41,73 +38,23 @@ def find_scenario(name: str) -> Path:
     raise ScenarioError(f"no scenario file or bundled scenario named {name!r}; bundled: {known}")
 
 
-def _substitute(value: Any, vars_: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return _VAR.sub(lambda m: vars_.get(m.group(1), m.group(0)), value)
-    if isinstance(value, list):
-        return [_substitute(v, vars_) for v in value]
-    if isinstance(value, dict):
-        return {k: _substitute(v, vars_) for k, v in value.items()}
-    return value
-
-
-def _merge_includes(data: dict[str, Any], base: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    includes = data.pop("include", []) or []
-    if isinstance(includes, str):
-        includes = [includes]
-    for inc in includes:
-        path = (base / inc).resolve()
-        if path in seen:
-            raise ScenarioError(f"include cycle: {' -> '.join(str(s) for s in (*seen, path))}")
-        if not path.exists():
-            raise ScenarioError(f"cannot include {inc!r}: no file at {path}")
-        sub = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        sub = _merge_includes(sub, path.parent, (*seen, path))
-        for key, val in sub.items():
-            if key == "personas":
-                data["personas"] = list(val) + [p for p in data.get("personas", [])]
-            elif key in ("vars", "crowd") and isinstance(val, dict):
-                data[key] = {**val, **(data.get(key) or {})}
-            else:
-                data.setdefault(key, val)
-    return data
-
-
-def resolve(data: dict[str, Any], base: Path, origin: Path | None = None) -> dict[str, Any]:
-    """Apply includes and ``{var}`` substitution to a parsed script."""
-    data = _merge_includes(dict(data), base, (origin.resolve(),) if origin else ())
-    brand = data.get("brand") or {}
-    vars_ = {"brand": str(brand.get("name", "")), "brand_handle": str(brand.get("handle", ""))}
-    vars_.update({k: str(v) for k, v in (data.get("vars") or {}).items()})
-    return _substitute(data, vars_)  # type: ignore[no-any-return]
-
-
 def load_scenario_text(text: str, name: str = "<string>", base: Path | None = None) -> Scenario:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
+    """Load a script from ``text``; ``base`` is the folder its includes are relative to."""
+    doc = read_document(text, name, base, Path(base) / Path(name).name if base else None)
+    diags = sorted(doc.diagnostics + check(doc), key=lambda d: (d.file, d.line, d.col, d.code))
+    errors = [d for d in diags if d.severity == "error"]
+    if errors or doc.scenario is None:
         raise ScenarioError(
-            f"cannot load {name}: not valid YAML",
-            [Diagnostic("E001", f"invalid YAML: {getattr(exc, 'problem', exc)}", name, line)],
-        ) from exc
-    if not isinstance(data, dict):
-        raise ScenarioError(f"cannot load {name}: expected a mapping of keys at the top level")
-    data = resolve(data, base or Path("."), Path(name) if base else None)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        diags = [
-            Diagnostic("E100", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", name) for e in exc.errors()
-        ]
-        raise ScenarioError(f"cannot load {name}: {len(diags)} error(s)", diags) from exc
+            f"cannot load {name}: {len(errors)} error(s); run 'crisisdrill scenario lint {name}'", diags
+        )
+    return doc.scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    """Load the script at ``path``."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario {p}: {exc.strerror}") from exc
+        raise ScenarioError(f"cannot read scenario {p}: {exc.strerror}; check the path") from exc
     return load_scenario_text(text, str(p), p.parent)
