@@ -58,7 +58,7 @@ class Post:
         return self.author.get("kind") == "brand"
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__slots__ if k != "verdicts"}  # type: ignore[attr-defined]
+        d = {k: getattr(self, k) for k in self.__slots__ if k != "verdicts"}
         d["by_brand"] = self.by_brand
         return d
 
