@@ -98,7 +98,7 @@ def rehearse(
             _pace(sleep, speed, last, t_core)
             last = t_core
             commit(core.step())
-    pass_mark = int(getattr(scorer, "pass_mark", 70))
+    pass_mark = int(scorer.rubric.pass_mark)
     return build_transcript(
         log,
         scenario_id=scenario.id,

@@ -9,7 +9,8 @@ from scoring.types import CriterionVerdict, Evidence, PostInfo, ReplyContext, Ve
 class KeywordScorer:
     """Scores 90 if a reply says sorry, 20 and flags hostile if it says idiot, else 50."""
 
-    pass_mark = 70
+    class rubric:  # noqa: N801 - mirrors Scorer.rubric
+        pass_mark = 70
 
     def score(self, ctx: ReplyContext) -> Verdict:
         text = ctx.reply.text.lower()

@@ -1,0 +1,49 @@
+"""Helpers for criteria that are mostly word lists: collect hits, drop overlaps, build a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..lexicon import Match
+from ._base import Check, Finding, LexiconParams
+
+__all__ = ["hits_of", "lex_finding", "merge"]
+
+
+def merge(hits: Iterable[Match]) -> list[Match]:
+    """Hits in text order with overlaps removed (the longer hit wins)."""
+    out: list[Match] = []
+    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if out and h.start < out[-1].end:
+            if h.end > out[-1].end and (h.end - h.start) > (out[-1].end - out[-1].start):
+                out[-1] = h
+            continue
+        out.append(h)
+    return out
+
+
+def hits_of(
+    c: Check,
+    *,
+    sections: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    skip_reported: str | None = None,
+) -> list[Match]:
+    p: LexiconParams = c.params
+    hits: list[Match] = []
+    for name in p.word_lists:
+        hits += c.reply.spans(
+            name,
+            sections=sections,
+            exclude=exclude,
+            negation_window=p.negation_window,
+            skip_quotes=p.skip_quotes,
+            skip_reported=skip_reported,
+        )
+    return merge(hits)
+
+
+def lex_finding(c: Check, hits: list[Match], reason: str = "") -> Finding | None:
+    if not hits:
+        return None
+    return Finding(tuple(c.reply.evidence(h) for h in hits), reason)

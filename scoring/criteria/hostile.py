@@ -1,0 +1,46 @@
+"""hostile — insults, sarcasm, condescension, blame or argument aimed at the commenter."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ._base import Check, Criterion, Finding, LexiconParams
+from ._lex import hits_of, lex_finding
+
+__all__ = ["CRITERION"]
+
+
+class HostileParams(LexiconParams):
+    word_lists: tuple[str, ...] = Field(default=("hostile",), description="Insults, sarcasm and condescension.")
+    banter_kinds: tuple[str, ...] = Field(
+        default=("fan",), description="Commenter kinds with whom the [banter] section (lol, 😂) is not mockery."
+    )
+
+
+def check(c: Check) -> Finding | None:
+    p: HostileParams = c.params
+    exclude = ("banter",) if c.plan.kind in p.banter_kinds else ()
+    return lex_finding(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text))
+
+
+CRITERION = Criterion(
+    code="hostile",
+    kind="risk",
+    title="Hostile tone",
+    message="insults, mocks, talks down to, blames or argues with the commenter",
+    better="Stay calm and specific: \"I'm sorry this has been frustrating — let's get it sorted. Could you DM us?\"",
+    catches=(
+        "Insults (\"idiot\", \"clown\"), sarcasm (\"oh great, another genius…\", \"lol, nobody cares\", 🙄), "
+        "condescension (\"it's not rocket science\", \"maybe try reading the manual\"), blaming the customer "
+        "(\"that's on you\", \"user error\") and argument (\"you're wrong\"). Found by tone lists and patterns, "
+        "not sentiment scores, which read such sarcasm as positive. Words quoted back from the commenter "
+        "(\"you called us 'useless'\") are not ours and are not counted."
+    ),
+    why=(
+        "SCCT (Coombs, 2007): blaming customers is never right; attacking the accuser is a denial strategy that "
+        "suits only rumours. Social media policies: avoid heated exchanges that can't be won; deleting does not undo "
+        "a post — screenshots outlive it (DOMAIN.md). The USAF response assessment asks for a respectful tone."
+    ),
+    params=HostileParams,
+    check=check,
+)

@@ -1,0 +1,40 @@
+"""liability — the reply admits fault or legal liability."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ._base import Check, Criterion, Finding, LexiconParams
+from ._lex import hits_of, lex_finding
+
+__all__ = ["CRITERION"]
+
+
+class LiabilityParams(LexiconParams):
+    word_lists: tuple[str, ...] = Field(default=("liability",), description="Word lists of fault admissions.")
+    negation_window: int = 3
+
+
+def check(c: Check) -> Finding | None:
+    return lex_finding(c, hits_of(c))
+
+
+CRITERION = Criterion(
+    code="liability",
+    kind="risk",
+    title="Admits fault or liability",
+    message="admits fault or legal liability in public",
+    better="Apologise for the experience, not for fault: \"I'm sorry this happened — we're looking into it.\"",
+    catches=(
+        "Replies that accept fault or legal responsibility: \"it's our fault\", \"we messed up\", \"we take full "
+        "responsibility\", \"our driver made a mistake\", \"we'll cover the damage\". Negated forms (\"this wasn't "
+        "caused by…\") and quoted words are not counted."
+    ),
+    why=(
+        "Situational Crisis Communication Theory (Coombs, 2007): a *regret* apology is always fine from the front "
+        "line, but an apology that *accepts fault* is a rebuild decision reserved for approved statements; from a "
+        "front-line reply it is an admission of liability. Escalate instead (DOMAIN.md, Crisis response strategy)."
+    ),
+    params=LiabilityParams,
+    check=check,
+)

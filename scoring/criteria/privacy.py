@@ -1,0 +1,69 @@
+"""privacy — the reply exposes personal data in public, or asks for it in public."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ..types import Evidence
+from ._base import PUBLIC_TEXT, Check, Criterion, Finding, LexiconParams
+
+__all__ = ["CRITERION"]
+
+
+class PrivacyParams(LexiconParams):
+    word_lists: tuple[str, ...] = Field(default=("privacy",), description="Asking for / disclosing personal data.")
+    negation_window: int = 2
+    private_cues: str = Field(default="private_channel", description="List whose hit in the sentence makes an ask private.")
+    echo_threshold: float = Field(default=88, ge=50, le=100, description="rapidfuzz partial-ratio cut-off for an echo.")
+    patterns: bool = Field(default=True, description="Look for e-mails, phones, cards, labelled numbers, addresses.")
+
+
+def check(c: Check) -> Finding | None:
+    p: PrivacyParams = c.params
+    a = c.reply
+    ev: list[Evidence] = []
+    if p.patterns:
+        ev += c.pii.in_reply(a.text, a.norm, c.brand)
+    texts = (c.ctx.post.text, *c.ctx.post.thread)
+    cands = c.pii.candidates(texts)
+    if cands:
+        ev += c.pii.echoes(a.text, a.norm, cands, p.echo_threshold)
+    private = a.all(p.private_cues)
+    for h in a.spans("privacy", negation_window=p.negation_window, skip_quotes=p.skip_quotes):
+        if h.section == "ask":
+            lo, hi = a.sentence_of(h.start)
+            if any(lo <= q.start < hi for q in private):
+                continue  # "DM us your order number" is the right move
+        ev.append(a.evidence(h))
+    if not ev:
+        return None
+    seen: list[Evidence] = []
+    for e in sorted(ev, key=lambda e: (e.start or 0, -(e.end or 0))):
+        if seen and e.start is not None and seen[-1].end is not None and e.start < seen[-1].end:
+            continue
+        seen.append(e)
+    return Finding(tuple(seen))
+
+
+CRITERION = Criterion(
+    code="privacy",
+    kind="risk",
+    title="Exposes personal data",
+    message="repeats, exposes or asks for personal data in public",
+    better="Take it private without repeating anything: \"Please DM us so we can look at your order.\"",
+    catches=(
+        "Personal data in a public reply: phone numbers (phonenumbers), e-mail addresses, card numbers (Luhn), "
+        "order/account/booking numbers, street addresses, health or account details (\"your treatment\", \"your "
+        "account shows\"), a third party's details — and any of these echoed from the customer's own post (rapidfuzz "
+        "alignment against the thread). Also asking for such data in public (\"reply with your account number\"). "
+        "Asking for it by DM, and the brand's own support address or toll-free number, are fine."
+    ),
+    why=(
+        "HHS enforcement on replies to online reviews: two US dental practices paid $10,000 (2019) and $23,000 (2022) "
+        "because public replies disclosed patients' names, conditions, treatment and insurance details. A public reply "
+        "never confirms or repeats personal details and never asks for them in public (DOMAIN.md, Privacy)."
+    ),
+    params=PrivacyParams,
+    check=check,
+    actions=PUBLIC_TEXT,
+)

@@ -1,0 +1,58 @@
+"""promise — the reply commits to an outcome, compensation or deadline it can't guarantee."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from rapidfuzz import fuzz
+
+from ._base import Check, Criterion, Finding, LexiconParams
+from ._lex import hits_of, lex_finding
+
+__all__ = ["CRITERION"]
+
+
+class PromiseParams(LexiconParams):
+    word_lists: tuple[str, ...] = Field(default=("promise",), description="Word lists of commitments.")
+    negation_window: int = 4
+    hedges: str = Field(default="hedges", description="Word list whose hits before a commitment make it a guess.")
+    offer_similarity: float = Field(
+        default=60, ge=0, le=100, description="rapidfuzz token-set similarity to the approved offer that excuses it."
+    )
+
+
+def check(c: Check) -> Finding | None:
+    p: PromiseParams = c.params
+    hedges = c.reply.all(p.hedges)
+    hits = []
+    for h in hits_of(c):
+        lo, hi = c.reply.clause_of(h.start)
+        if any(lo <= g.start < hi and not (h.start <= g.start < h.end) for g in hedges):
+            continue  # "hopefully back by 5" is a guess: speculation, not a promise
+        if c.plan.allowed_offer:
+            s, e = c.reply.sentence_of(h.start)
+            if fuzz.token_set_ratio(c.plan.allowed_offer.lower(), c.reply.norm[s:e]) >= p.offer_similarity:
+                continue
+        hits.append(h)
+    return lex_finding(c, hits)
+
+
+CRITERION = Criterion(
+    code="promise",
+    kind="risk",
+    title="Makes a promise",
+    message="commits to an outcome, compensation or deadline the front line can't guarantee",
+    better="Commit to what you control: \"We'll update you here by 3 pm\" rather than \"It'll be fixed by 3 pm\".",
+    catches=(
+        "Commitments to compensation (\"we'll refund you\", \"you'll get a voucher\"), guaranteed outcomes (\"I promise "
+        "it will\", \"guaranteed\", \"this won't happen again\") and deadlines for a fix (\"back up by 5 pm\"). Not: "
+        "negated forms (\"we can't promise a date yet\"), hedged guesses (those are `speculation`), commitments to "
+        "update or follow up, and the goodwill offer a scenario approves with `allowed_offer`."
+    ),
+    why=(
+        "SCCT (Coombs, 2007): compensation is a rebuild decision reserved for approved statements; from a front-line "
+        "reply it is a promise the company may not keep. FINRA Rule 2210 forbids promissory or predictive statements "
+        "(\"guaranteed\", \"you will get\") in regulated finance (DOMAIN.md)."
+    ),
+    params=PromiseParams,
+    check=check,
+)

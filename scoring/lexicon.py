@@ -1,0 +1,145 @@
+"""Word lists in data files, matched in one pass with an Aho-Corasick automaton.
+
+A list is ``scoring/data/<name>.txt``: one entry a line, ``#`` comments, ``[section]`` headers that
+name the detector in evidence (``lexicon:hostile/sarcasm``). An entry is a phrase matched on word
+boundaries in the normalised reply, with two conveniences expanded at load time:
+
+* ``{a|b|}`` alternatives: ``we{ will|'ll} refund`` is two phrases; an empty branch makes it optional;
+* a trailing ``*`` lets the last word run on: ``idiot*`` matches idiot, idiots, idiotic.
+
+A line starting ``re:`` is a regular expression (applied to the normalised text) for what a phrase
+can't say. All lists of a rubric share one automaton, so a reply is scanned once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+
+from .errors import ScoringError
+
+__all__ = ["DATA_DIR", "Lexicon", "Match", "expand", "read_list"]
+
+DATA_DIR = Path(__file__).parent / "data"
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One hit of a list in a text: ``[start, end)`` and the section it came from."""
+
+    start: int
+    end: int
+    list: str
+    section: str
+
+    @property
+    def detector(self) -> str:
+        return f"lexicon:{self.list}/{self.section}" if self.section else f"lexicon:{self.list}"
+
+
+def expand(entry: str) -> list[str]:
+    """Expand ``{a|b}`` alternatives into every phrase they stand for."""
+    parts = _BRACES.split(entry)
+    choices = [[p] if i % 2 == 0 else p.split("|") for i, p in enumerate(parts)]
+    return [" ".join("".join(combo).split()) for combo in itertools.product(*choices)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    section: str
+    phrases: tuple[str, ...] = ()
+    regex: str | None = None
+
+
+def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
+    """Read one data file into entries; raise ScoringError naming the file and line on a bad entry."""
+    path = directory / f"{name}.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.txt")))
+        raise ScoringError(f"cannot read word list {name!r} at {path}: {exc.strerror}; known lists: {known}") from exc
+    section = ""
+    out: list[_Entry] = []
+    for lineno, raw in enumerate(lines, 1):
+        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("re:") else raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+            continue
+        if line.startswith("re:"):
+            pattern = line[3:].strip()
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ScoringError(f"cannot compile {path}:{lineno}: {exc}; fix the regular expression") from exc
+            out.append(_Entry(section, regex=pattern))
+            continue
+        if line.count("{") != line.count("}"):
+            raise ScoringError(f"cannot read {path}:{lineno}: unbalanced braces in {line!r}; use {{a|b}}")
+        from ._text import normalize
+
+        out.append(_Entry(section, phrases=tuple(normalize(p) for p in expand(line) if p)))
+    return out
+
+
+class Lexicon:
+    """Several word lists compiled into one automaton plus one regex per (list, section)."""
+
+    def __init__(self, names: Iterable[str], directory: Path = DATA_DIR, extra: Mapping[str, str] | None = None):
+        self.names = tuple(dict.fromkeys(names))
+        self._auto = ahocorasick.Automaton()
+        self._regexes: list[tuple[str, str, re.Pattern[str]]] = []
+        table: dict[str, set[tuple[str, str, bool]]] = {}
+        for name in self.names:
+            by_section: dict[str, list[str]] = {}
+            for entry in read_list(name, directory):
+                if entry.regex is not None:
+                    by_section.setdefault(entry.section, []).append(entry.regex)
+                for phrase in entry.phrases:
+                    stem = phrase.endswith("*")
+                    key = phrase.rstrip("*")
+                    table.setdefault(key, set()).add((name, entry.section, stem))
+            for section, pats in by_section.items():
+                rx = re.compile("|".join(f"(?:{p})" for p in pats))
+                self._regexes.append((name, section, rx))
+        for key, labels in table.items():
+            self._auto.add_word(key, (len(key), tuple(sorted(labels))))
+        if table:
+            self._auto.make_automaton()
+        self._has_words = bool(table)
+
+    def find(self, norm: str) -> dict[str, list[Match]]:
+        """Every hit in the normalised text, grouped by list name, in text order."""
+        out: dict[str, list[Match]] = {}
+        n = len(norm)
+        if self._has_words:
+            for end_idx, (length, labels) in self._auto.iter(norm):
+                start = end_idx - length + 1
+                end = end_idx + 1
+                first, last = norm[start], norm[end_idx]
+                if (first.isalnum() or first == "_") and start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
+                    continue
+                right_open = end < n and (norm[end].isalnum() or norm[end] == "_")
+                for name, section, stem in labels:
+                    e = end
+                    if right_open and (last.isalnum() or last == "_"):
+                        if not stem:
+                            continue
+                        while e < n and (norm[e].isalnum() or norm[e] == "_"):
+                            e += 1
+                    out.setdefault(name, []).append(Match(start, e, name, section))
+        for name, section, rx in self._regexes:
+            for m in rx.finditer(norm):
+                if m.end() > m.start():
+                    out.setdefault(name, []).append(Match(m.start(), m.end(), name, section))
+        for hits in out.values():
+            hits.sort(key=lambda h: (h.start, -h.end))
+        return out

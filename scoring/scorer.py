@@ -1,0 +1,170 @@
+"""The scorer: a reply (or another action) and its context → a verdict with evidence.
+
+Everything expensive — the rubric, the word-list automaton, the regexes — is built once in the
+constructor; :meth:`Scorer.score` only reads shared state, so one scorer serves many threads.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from scenarios.models import Expectation
+
+from .analysis import Analysis, analyse
+from .criteria import ALL_ACTIONS, REGISTRY, Check, Criterion, Params
+from .errors import ScoringError
+from .lexicon import Lexicon
+from .pii import PiiFinder
+from .plan import Plan, make_plan
+from .rubric import CriterionSpec, Rubric, load_rubric
+from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, Verdict
+
+__all__ = ["Scorer"]
+
+_ALWAYS_LISTS = ("reported", "hedges", "hostile", "profanity", "discrimination", "endorsement")
+Severity = Literal["critical", "major", "minor"]
+
+
+class Scorer:
+    """Scores trainee actions against a rubric.
+
+    ``Scorer()`` uses ``scoring/rubrics/default.yaml``; ``Scorer("strict")`` a rubric by name in that
+    folder; ``Scorer("path/to/rubric.yaml")`` a file; ``Scorer(rubric)`` an already loaded one.
+    """
+
+    def __init__(self, rubric: Rubric | str | Path | None = None, *, region: str = "US") -> None:
+        self.rubric: Rubric = rubric if isinstance(rubric, Rubric) else load_rubric(rubric or "default")
+        self._active: list[tuple[Criterion, CriterionSpec, Params]] = []
+        lists: list[str] = list(_ALWAYS_LISTS)
+        for code, spec in self.rubric.criteria.items():
+            if not spec.enabled:
+                continue
+            crit = REGISTRY[code]
+            params = crit.params.model_validate(spec.params)
+            self._active.append((crit, spec, params))
+            lists.extend(params.lists())
+        self.lexicon = Lexicon(lists)
+        self.pii = PiiFinder(region)
+        self._post_analysis = lru_cache(maxsize=2048)(self.analyse)
+
+    @property
+    def name(self) -> str:
+        return self.rubric.name
+
+    def analyse(self, text: str) -> Analysis:
+        """Normalise ``text`` and find every word-list hit in it (what criteria read)."""
+        return analyse(text, self.lexicon)
+
+    def plan(self, post: PostInfo, expect: Expectation | None) -> Plan:
+        """The decision-table row for the post's author kind, adjusted by the scenario's expectation."""
+        return make_plan(self.rubric, post.kind, expect)
+
+    def score(self, ctx: ReplyContext) -> Verdict:
+        """Score one trainee action on a post; every criterion that applies reports a verdict with evidence."""
+        action = ctx.reply.action
+        if action not in ALL_ACTIONS:
+            raise ScoringError(
+                f"cannot score action {action!r} on post {ctx.post.post_id or '?'}: "
+                f"use one of {', '.join(sorted(ALL_ACTIONS))}"
+            )
+        if action == "ignore":
+            return self.score_silence(ctx.post, ctx.expect, ctx.latency_s or 0.0)
+        plan = self.plan(ctx.post, ctx.expect)
+        reply = self.analyse(ctx.reply.text)
+        post_text = ctx.post.text
+
+        def post_analysis() -> Analysis:
+            return self._post_analysis(post_text)
+
+        brand = ctx.brand
+        out: list[CriterionVerdict] = []
+        for crit, spec, params in self._active:
+            if action not in crit.actions:
+                continue
+            check = Check(ctx=ctx, reply=reply, plan=plan, params=params, post_analysis=post_analysis, pii=self.pii, brand=brand)
+            finding = crit.check(check)
+            cv = self._verdict(crit, spec, plan, finding)
+            if cv is not None:
+                out.append(cv)
+        return self._combine(out, plan)
+
+    def score_silence(self, post: PostInfo, expect: Expectation | None, waited_s: float) -> Verdict:
+        """Score a closed answer window with no answer: right for a troll, a miss when an answer was required."""
+        plan = self.plan(post, expect)
+        spec = self.rubric.criteria.get("timeliness")
+        who = (plan.kind or "commenter").replace("_", " ")
+        if plan.answer != "required":
+            ev = Evidence("fact:silence", fact=f"left alone as expected ({who}; answer {plan.answer})")
+            cv = CriterionVerdict(
+                code="timeliness", kind="good", verdict="met", reason="left alone as expected", evidence=(ev,),
+                severity=spec.severity if spec else "major",
+            )
+            return Verdict(score=100, passed=True, good=("timeliness",), criteria=(cv,), rubric=self.name,
+                           extra={"kind": plan.kind, "silence": True})
+        limit = plan.within if plan.within is not None else waited_s
+        ev = Evidence("fact:silence", fact=f"no answer within {waited_s:.0f} s (expected within {limit:.0f} s)")
+        crit = REGISTRY["timeliness"]
+        cv = CriterionVerdict(
+            code="timeliness", kind="good", verdict="missed", reason=f"no answer within {waited_s:.0f} s",
+            better=crit.better, evidence=(ev,), severity="critical",
+        )
+        return Verdict(score=0, passed=False, criteria=(cv,), rubric=self.name, extra={"kind": plan.kind, "silence": True})
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _verdict(self, crit: Criterion, spec: CriterionSpec, plan: Plan, finding: Any) -> CriterionVerdict | None:
+        severity: Severity = "critical" if crit.code in plan.avoid else spec.severity
+        evidence: tuple[Evidence, ...] = finding.evidence if finding is not None else ()
+        if finding is not None and finding.verdict is not None:
+            verdict = finding.verdict
+        elif crit.kind == "risk":
+            verdict = "fail" if finding is not None else "pass"
+        else:
+            verdict = "met" if finding is not None else ("missed" if crit.code in plan.expected else "n/a")
+        if verdict == "n/a":
+            return None
+        reason = ""
+        better = ""
+        if verdict == "fail":
+            if crit.code in plan.allow:
+                verdict, reason = "pass", f"{crit.message} — allowed for this post by the scenario"
+            else:
+                reason, better = (finding.reason if finding and finding.reason else crit.message), crit.better
+        elif verdict == "missed":
+            reason, better = (finding.reason if finding and finding.reason else crit.message), crit.better
+        elif verdict == "met":
+            reason = finding.reason if finding and finding.reason else crit.met_message
+        if crit.kind == "good" and verdict == "missed" and crit.code not in plan.expected and crit.code not in (
+            "timeliness", "concise"
+        ):
+            return None
+        return CriterionVerdict(
+            code=crit.code, kind=crit.kind, verdict=verdict, reason=reason, better=better, evidence=evidence,
+            severity=severity,
+        )
+
+    def _combine(self, cvs: list[CriterionVerdict], plan: Plan) -> Verdict:
+        weights = self.rubric.criteria
+        score = 100.0
+        gated = False
+        flags: list[str] = []
+        good: list[str] = []
+        for cv in cvs:
+            if cv.verdict == "fail":
+                flags.append(cv.code)
+                score -= weights[cv.code].weight
+                gated = gated or cv.severity == "critical"
+            elif cv.verdict == "missed":
+                score -= weights[cv.code].weight
+            elif cv.verdict == "met":
+                good.append(cv.code)
+        s = max(0, min(100, round(score)))
+        if gated:
+            s = min(s, self.rubric.gate_cap)
+        passed = not gated and s >= self.rubric.pass_mark
+        return Verdict(
+            score=s, passed=passed, flags=tuple(flags), good=tuple(good), criteria=tuple(cvs), rubric=self.name,
+            extra={"kind": plan.kind, "answer": plan.answer, "advice": plan.advice},
+        )
