@@ -8,7 +8,8 @@ boundaries in the normalised reply, with two conveniences expanded at load time:
 * a trailing ``*`` lets the last word run on: ``idiot*`` matches idiot, idiots, idiotic.
 
 A line starting ``re:`` is a regular expression (applied to the normalised text) for what a phrase
-can't say. All lists of a rubric share one automaton, so a reply is scanned once.
+can't say; ``re[w1|w2]: …`` also names words one of which every match contains (as a word or word
+start), so the regex only runs on texts the automaton saw one of them in. All lists of a rubric share one automaton, so a reply is scanned once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = ["DATA_DIR", "Lexicon", "Match", "expand", "read_list"]
 
 DATA_DIR = Path(__file__).parent / "data"
 _BRACES = re.compile(r"\{([^{}]*)\}")
+_RE_LINE = re.compile(r"re(?:\[([^\]]*)\])?:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class _Entry:
     section: str
     phrases: tuple[str, ...] = ()
     regex: str | None = None
+    gate: tuple[str, ...] = ()
 
 
 def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
@@ -68,19 +71,21 @@ def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
     section = ""
     out: list[_Entry] = []
     for lineno, raw in enumerate(lines, 1):
-        line = raw.split(" #", 1)[0].strip() if not raw.lstrip().startswith("re:") else raw.strip()
+        line = raw.split(" #", 1)[0].strip() if not _RE_LINE.match(raw.lstrip()) else raw.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip()
             continue
-        if line.startswith("re:"):
-            pattern = line[3:].strip()
+        m = _RE_LINE.match(line)
+        if m:
+            pattern = line[m.end() :].strip()
+            gate = tuple(w.strip() for w in (m.group(1) or "").split("|") if w.strip())
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ScoringError(f"cannot compile {path}:{lineno}: {exc}; fix the regular expression") from exc
-            out.append(_Entry(section, regex=pattern))
+            out.append(_Entry(section, regex=pattern, gate=gate))
             continue
         if line.count("{") != line.count("}"):
             raise ScoringError(f"cannot read {path}:{lineno}: unbalanced braces in {line!r}; use {{a|b}}")
@@ -90,19 +95,75 @@ def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
     return out
 
 
+_LIT = re.compile(r"[a-z0-9']+")
+_GATE = "\x00gate"
+
+
+def gate_words(pattern: str) -> tuple[str, ...]:
+    """Word prefixes one of which must start any match of ``pattern`` (empty when none can be read off).
+
+    Only patterns that open with ``\\b`` and a literal word, or ``\\b(?:w1…|w2…)``, are gated: the words are then
+    found by the shared automaton, and the regex runs only on texts that contain one of them.
+    """
+    if not pattern.startswith("\\b"):
+        return ()
+    rest = pattern[2:]
+    if rest.startswith("(?:"):
+        depth, i = 0, 0
+        for i, ch in enumerate(rest):
+            if ch == "\\":
+                continue
+            if ch == "(" and (i == 0 or rest[i - 1] != "\\"):
+                depth += 1
+            elif ch == ")" and rest[i - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    break
+        body, after = rest[3:i], rest[i + 1 : i + 2]
+        if after in ("?", "*") or "(" in body:
+            return ()
+        alts = body.split("|")
+    else:
+        alts = [rest]
+    words = []
+    for alt in alts:
+        m = _LIT.match(alt)
+        if not m:
+            return ()
+        word, nxt = m.group(), alt[m.end() : m.end() + 1]
+        if nxt in ("?", "*"):
+            word = word[:-1]  # "drinks?" → the stem "drink"
+        elif nxt in ("{", "[", "+"):
+            return ()
+        words.append(word)
+    return tuple(w for w in words if w) if all(words) else ()
+
+
 class Lexicon:
-    """Several word lists compiled into one automaton plus one regex per (list, section)."""
+    """Several word lists compiled into one automaton plus one regex per (list, section).
+
+    A regex entry that must start with one of a few words (see :func:`gate_words`) is compiled on its own and
+    run only when the automaton has seen one of those words, which keeps a reply to one pass plus a few regexes.
+    """
 
     def __init__(self, names: Iterable[str], directory: Path = DATA_DIR, extra: Mapping[str, str] | None = None):
         self.names = tuple(dict.fromkeys(names))
         self._auto = ahocorasick.Automaton()
         self._regexes: list[tuple[str, str, re.Pattern[str]]] = []
+        self._gated: list[tuple[str, str, re.Pattern[str]]] = []
         table: dict[str, set[tuple[str, str, bool]]] = {}
         for name in self.names:
             by_section: dict[str, list[str]] = {}
             for entry in read_list(name, directory):
                 if entry.regex is not None:
-                    by_section.setdefault(entry.section, []).append(entry.regex)
+                    words = entry.gate or gate_words(entry.regex)
+                    if words:
+                        gid = str(len(self._gated))
+                        self._gated.append((name, entry.section, re.compile(entry.regex)))
+                        for w in words:
+                            table.setdefault(w, set()).add((_GATE, gid, True))
+                    else:
+                        by_section.setdefault(entry.section, []).append(entry.regex)
                 for phrase in entry.phrases:
                     stem = phrase.endswith("*")
                     key = phrase.rstrip("*")
@@ -119,6 +180,7 @@ class Lexicon:
     def find(self, norm: str) -> dict[str, list[Match]]:
         """Every hit in the normalised text, grouped by list name, in text order."""
         out: dict[str, list[Match]] = {}
+        gates: set[int] = set()
         n = len(norm)
         if self._has_words:
             for end_idx, (length, labels) in self._auto.iter(norm):
@@ -129,6 +191,9 @@ class Lexicon:
                     continue
                 right_open = end < n and (norm[end].isalnum() or norm[end] == "_")
                 for name, section, stem in labels:
+                    if name == _GATE:
+                        gates.add(int(section))
+                        continue
                     e = end
                     if right_open and (last.isalnum() or last == "_"):
                         if not stem:
@@ -136,7 +201,10 @@ class Lexicon:
                         while e < n and (norm[e].isalnum() or norm[e] == "_"):
                             e += 1
                     out.setdefault(name, []).append(Match(start, e, name, section))
-        for name, section, rx in self._regexes:
+        regexes = self._regexes
+        if gates:
+            regexes = regexes + [self._gated[g] for g in sorted(gates)]
+        for name, section, rx in regexes:
             for m in rx.finditer(norm):
                 if m.end() > m.start():
                     out.setdefault(name, []).append(Match(m.start(), m.end(), name, section))

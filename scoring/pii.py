@@ -41,14 +41,21 @@ DIGITS = re.compile(r"\d[\d\s().+-]{6,}\d")
 CODE_TOKEN = re.compile(r"(?<![\w@.])#?(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{4,}[a-z0-9](?![\w@])", re.IGNORECASE)
 
 OFFICIAL_LOCAL = frozenset(
-    ["support", "help", "care", "press", "media", "info", "service", "customerservice", "customercare", "hello", "contact", "privacy", "legal", "complaints", "team", "social", "feedback", "ir", "investors", "safety", "recalls", "dpo", "accessibility"]
+    ["support", "help", "care", "press", "media", "info", "service", "customerservice", "customercare", "hello", "contact", "privacy", "legal", "complaints", "team", "social", "feedback", "ir", "investors", "safety", "recalls", "dpo", "accessibility", "phishing", "security", "abuse", "fraud", "spoof",
+     "reportphishing", "scams", "compliance", "regulatory", "newsroom", "comms", "hr", "people", "careers", "billing",
+     "payments", "accounts", "orders", "returns", "owners", "trust", "noreply", "no-reply", "enquiries", "inquiries"]
 )
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 _OFFICIAL_PHONE_CUE = re.compile(
     r"(?:call|ring|phone|text|reach|contact) (?:us|our\b[^.!?]{0,30})|(?:our|the) [a-z ]{0,30}(?:line|helpline|hotline|number)"
     r"|(?:our|the) [a-z ]{0,30}(?:team|office|desk)|enquiries|customer (?:service|care)|support line|helpline|hotline|emergency",
 )
+# "forward it to our security team at x@…", "email us at x@…": an address the brand gives as its own
+_OFFICIAL_EMAIL_CUE = re.compile(r"(?:\bour\b[^.!?\n]{0,40}|\b(?:email|e-mail|write to|contact|reach|forward (?:it|this|them) to) us)\s*(?:at|on|:|via)?\s*$")
 _PERSONAL_PHONE_CUE = re.compile(r"\b(?:my|his|her|their|your) (?:personal |own |private |work |mobile |cell )*(?:cell|mobile|number|phone)")
+
+
+_ERROR_CUE = re.compile(r"\b(?:error|err|code|exception|status|build|version|v)\b[\s:#]*$")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -82,6 +89,8 @@ class PiiFinder:
         for m in EMAIL.finditer(text):
             local, _, domain = m.group().lower().partition("@")
             if local in OFFICIAL_LOCAL or (brand_key and brand_key in re.sub(r"\W", "", domain)):
+                continue
+            if _OFFICIAL_EMAIL_CUE.search(norm[max(0, m.start() - 60) : m.start()]):
                 continue
             out.append(Evidence("regex:email", m.start(), m.end(), m.group()))
         if DIGITS.search(text):
@@ -158,6 +167,8 @@ def _candidates(texts: tuple[str, ...], region: str) -> tuple[Candidate, ...]:
                 found.setdefault(pm.raw_string.lower(), Candidate("phone", pm.raw_string.lower()))
         for m in CODE_TOKEN.finditer(low):
             tok = m.group().lstrip("#")
+            if tok.startswith("0x") or _ERROR_CUE.search(low, max(0, m.start() - 14), m.start()):
+                continue  # an error code ("error 0x80000003") identifies a bug, not a person
             if sum(ch.isdigit() for ch in tok) >= 5:
                 found.setdefault(tok, Candidate("number", tok))
     return tuple(found.values())

@@ -6,6 +6,7 @@ constructor; :meth:`Scorer.score` only reads shared state, so one scorer serves 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +24,9 @@ from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, Verdict
 
 __all__ = ["Scorer"]
 
-_ALWAYS_LISTS = ("reported", "hedges", "hostile", "profanity", "discrimination", "endorsement")
+_ALWAYS_LISTS = ("reported", "hedges", "hostile", "profanity", "discrimination", "endorsement", "praise")
+# practices that restore an unhappy customer; on a post that only thanks or praises they are n/a (not missed)
+_RESTORE = frozenset({"empathy", "next_step", "private_channel"})
 Severity = Literal["critical", "major", "minor"]
 
 
@@ -57,6 +60,13 @@ class Scorer:
         """Normalise ``text`` and find every word-list hit in it (what criteria read)."""
         return analyse(text, self.lexicon)
 
+    def is_positive(self, post_text: str) -> bool:
+        """True when the post thanks or praises (``praise.txt [praise]``) and raises no complaint (``[complaint]``)."""
+        a = self._post_analysis(post_text)
+        if not a.spans("praise", sections=("praise",)):
+            return False
+        return not a.spans("praise", sections=("complaint",))
+
     def plan(self, post: PostInfo, expect: Expectation | None) -> Plan:
         """The decision-table row for the post's author kind, adjusted by the scenario's expectation."""
         return make_plan(self.rubric, post.kind, expect)
@@ -72,6 +82,11 @@ class Scorer:
         if action == "ignore":
             return self.score_silence(ctx.post, ctx.expect, ctx.latency_s or 0.0)
         plan = self.plan(ctx.post, ctx.expect)
+        if plan.expected & _RESTORE and self.is_positive(ctx.post.text):
+            keep = set(ctx.expect.require) if ctx.expect is not None else set()
+            if not ({"reply", "quote"} & set(plan.via)):
+                keep.add("private_channel")
+            plan = replace(plan, expected=plan.expected - (_RESTORE - keep))
         reply = self.analyse(ctx.reply.text)
         post_text = ctx.post.text
 

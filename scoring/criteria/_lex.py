@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..lexicon import Match
 from ._base import Check, Finding, LexiconParams
 
-__all__ = ["hits_of", "lex_finding", "merge"]
+__all__ = ["hits_of", "lex_finding", "merge", "not_self_directed"]
+
+_SELF = re.compile(r"\b(?:we|i)(?:'ve been|'re|'m| are| were| was| am| have been| had been| look| looked| feel| felt| sound| sounded)(?: (?:so|really|totally|truly|a bit|bit|such|being|just|absolutely|completely|properly))*$")
+_WORDS = re.compile(r"\S+")
 
 
 def merge(hits: Iterable[Match]) -> list[Match]:
@@ -47,3 +51,17 @@ def lex_finding(c: Check, hits: list[Match], reason: str = "") -> Finding | None
     if not hits:
         return None
     return Finding(tuple(c.reply.evidence(h) for h in hits), reason)
+
+
+def not_self_directed(c: Check, hits: list[Match], sections: Iterable[str] = ("insult",)) -> list[Match]:
+    """Drop insults the brand says of itself ("we've been rubbish lately", "we were useless today"): not hostility."""
+    wanted = set(sections)
+    out = []
+    for h in hits:
+        if h.section in wanted:
+            lo = c.reply.clause_of(h.start)[0]
+            before = " ".join(_WORDS.findall(c.reply.norm[lo : h.start])[-5:])
+            if _SELF.search(before):
+                continue
+        out.append(h)
+    return out

@@ -25,10 +25,14 @@ class DefamationParams(LexiconParams):
     hedges: str = Field(default="hedges", description="A hedge in the clause makes it a guess (speculation) instead.")
 
 
+# "our factory cut corners" is the brand admitting fault (liability), not an accusation against someone else
+_OWN = re.compile(r"^our (?:own )?(?:factory|factories|warehouse|kitchen|lab|laboratory|crew|airline|hotel|restaurant|shop|clinic|brand|company|firm|team|staff)$")
+
+
 def _third_party(c: Check, h: Match) -> bool:
     a = c.reply
     s, e = a.sentence_of(h.start)
-    if any(s <= p.start < e for p in a.all("defamation", ("party",))):
+    if any(s <= p.start < e and not _OWN.match(a.norm[p.start : p.end]) for p in a.all("defamation", ("party",))):
         return True
     author = (c.ctx.post.author or "").lower()
     brand = (c.brand or "").lower()

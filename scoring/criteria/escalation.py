@@ -20,6 +20,11 @@ class EscalationParams(LexiconParams):
         description="Sections that count when the post has no route (routine support hand-offs don't).",
     )
     general_counts: bool = Field(default=True, description="Does \"I've passed this to the right team\" satisfy a route?")
+    related: dict[str, tuple[str, ...]] = Field(
+        default={"regulator": ("safety",), "safety": ("regulator",)},
+        description="Sections that also satisfy a route: a regulator's safety alert is answered with the instructing "
+        "information itself, and a safety question may be routed to the regulator.",
+    )
 
 
 def check(c: Check) -> Finding | None:
@@ -27,7 +32,7 @@ def check(c: Check) -> Finding | None:
     route = c.plan.route
     if route is None:
         return lex_finding(c, hits_of(c, sections=p.unrouted))
-    sections = [route] + (["general"] if p.general_counts else [])
+    sections = [route, *p.related.get(route, ())] + (["general"] if p.general_counts else [])
     return lex_finding(c, hits_of(c, sections=sections))
 
 

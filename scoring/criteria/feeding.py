@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams, article
-from ._lex import merge
+from ._lex import merge, not_self_directed
 
 __all__ = ["CRITERION"]
 
@@ -29,7 +29,7 @@ def check(c: Check) -> Finding | None:
     hits = []
     for name in (*p.word_lists, *p.tone_lists):
         hits += a.spans(name, negation_window=p.negation_window, skip_quotes=True, skip_reported=c.ctx.post.text)
-    hits = merge(hits)
+    hits = not_self_directed(c, merge(hits))
     if not hits:
         return None
     return Finding(tuple(a.evidence(h) for h in hits), f"argues with {article(who)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
-from ._lex import hits_of, lex_finding
+from ._lex import hits_of, lex_finding, not_self_directed
 
 __all__ = ["CRITERION"]
 
@@ -15,12 +15,16 @@ class HostileParams(LexiconParams):
     banter_kinds: tuple[str, ...] = Field(
         default=("fan",), description="Commenter kinds with whom the [banter] section (lol, 😂) is not mockery."
     )
+    banter_unknown: bool = Field(
+        default=False, description="Count [banter] when the commenter's kind is unknown (it is mockery only in context)."
+    )
 
 
 def check(c: Check) -> Finding | None:
     p: HostileParams = c.params
-    exclude = ("banter",) if c.plan.kind in p.banter_kinds else ()
-    return lex_finding(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text))
+    unknown = c.plan.kind is None and not p.banter_unknown
+    exclude = ("banter",) if unknown or c.plan.kind in p.banter_kinds else ()
+    return lex_finding(c, not_self_directed(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text)))
 
 
 CRITERION = Criterion(
