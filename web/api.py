@@ -246,3 +246,32 @@ async def transcript(drill_id: str, user: CurrentUser, state: StateDep) -> dict[
         rt.records, scenario_id=drill.scenario_id, title=drill.title, seed=drill.seed, pass_mark=drill.pass_mark,
         extra={"drill": drill.id, "teams": drill.teams, "status": rt.core.status},
     )
+
+
+class OverrideIn(_In):
+    target_seq: int = Field(ge=1, description="The seq of a reply.scored or silence.scored event.")
+    score: int = Field(ge=0, le=100)
+    passed: bool | None = Field(default=None, description="Defaults to score >= the drill's pass mark.")
+    note: str = Field(min_length=1, max_length=1000, description="Why: kept in the log with your name.")
+
+
+@router.post("/drills/{drill_id}/overrides", status_code=201)
+async def override(drill_id: str, body: OverrideIn, user: CurrentUser, state: StateDep) -> dict[str, Any]:
+    """Override one verdict (managers, trainers): a ``verdict.overridden`` event in the log."""
+    from .pages.manager import override_verdict
+
+    _, rt = await _runtime(state, user, drill_id, "manager")
+    seq = await override_verdict(rt, user.id, user.username, body.target_seq, body.score, body.passed, body.note)
+    return {"seq": seq}
+
+
+@router.get("/drills/{drill_id}/export.csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+async def export_scores(drill_id: str, user: CurrentUser, state: StateDep) -> Response:
+    """One row per scored item (overrides applied), for spreadsheets."""
+    from .review import export_csv, scored_items
+
+    drill, rt = await _runtime(state, user, drill_id, "manager")
+    names = {k: v.get("name", k) for k, v in rt.core.participants.items()}
+    return Response(export_csv(scored_items(rt.records, rt.network, names, drill.pass_mark)),
+                    media_type="text/csv; charset=utf-8")

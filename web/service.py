@@ -141,3 +141,57 @@ def drill_summary(drill: Drill, clock: dict[str, Any] | None = None) -> dict[str
         "created_at": drill.created_at.isoformat(timespec="seconds"),
         "clock": clock,
     }
+
+
+# ---------------------------------------------------------------- reads for the pages
+def find_by_code(s: Session, org_id: int, code: str) -> Drill | None:
+    """The drill with this join code in this organisation (codes are case-insensitive)."""
+    return s.exec(select(Drill).where(Drill.join_code == code.strip().upper(), Drill.org_id == org_id)).first()
+
+
+def drill_index(s: Session, org_id: int) -> list[dict[str, Any]]:
+    """Every drill of an organisation, newest first, with who took part and its state,
+    read from the log without loading the drills."""
+    from .models import EventRow
+
+    drills = s.exec(select(Drill).where(Drill.org_id == org_id).order_by(Drill.created_at.desc())).all()  # type: ignore[attr-defined]
+    ids = [d.id for d in drills]
+    people: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    status: dict[str, str] = {i: "lobby" for i in ids}
+    if ids:
+        rows = s.exec(
+            select(EventRow).where(
+                EventRow.drill_id.in_(ids),  # type: ignore[attr-defined]
+                EventRow.type.in_(("participant.joined", "drill.started", "drill.paused", "drill.resumed",  # type: ignore[attr-defined]
+                                   "drill.ended")),
+            ).order_by(EventRow.drill_id, EventRow.seq)  # type: ignore[arg-type]
+        ).all()
+        state_of = {"drill.started": "running", "drill.paused": "paused", "drill.resumed": "running",
+                    "drill.ended": "ended"}
+        for r in rows:
+            if r.type == "participant.joined":
+                people[r.drill_id].append({"participant": r.data.get("participant"), "name": r.data.get("name", ""),
+                                           "team": r.team})
+            else:
+                status[r.drill_id] = state_of[r.type]
+    return [{"drill": d, "participants": people[d.id], "status": status[d.id]} for d in drills]
+
+
+def users_of(s: Session, org_id: int) -> list[User]:
+    return list(s.exec(select(User).where(User.org_id == org_id).order_by(User.username)).all())
+
+
+def personal_copy(s: Session, user: User, parent: Drill) -> Drill:
+    """A trainee's own copy of a self-paced drill: the same frozen script, seed and pass mark,
+    its own clock and log."""
+    assert user.id is not None
+    drill = Drill(
+        id="d-" + secrets.token_hex(4), org_id=parent.org_id, title=f"{parent.title} · {user.display_name}"[:200],
+        scenario_id=parent.scenario_id, scenario=parent.scenario, seed=parent.seed, teams=["main"],
+        mode="self_paced", live_feedback=parent.live_feedback, initial_speed=parent.initial_speed,
+        join_code=secrets.token_hex(3).upper(), pass_mark=parent.pass_mark, created_by=user.id,
+    )
+    s.add(drill)
+    s.commit()
+    s.refresh(drill)
+    return drill
