@@ -1,5 +1,10 @@
 """The app factory: ``create_app(settings)`` builds the database, hub, registry and
-templates in the lifespan; nothing is built at import."""
+templates in the lifespan; nothing is built at import.
+
+At start-up the database must be at this code's schema revision: the server refuses to start
+otherwise, naming the fix (``crisisdrill db upgrade``). ``create_schema=True`` upgrades it
+instead (tests and throwaway databases). For several workers:
+``uvicorn --factory web.app:create_app --workers 4`` (docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -21,8 +27,11 @@ from .auth import Tokens
 from .db import Database
 from .deps import AppState
 from .hub import MemoryHub
+from .lease import Leases, worker_name
+from .migrate import check as check_schema
+from .migrate import upgrade as upgrade_schema
+from .registry import Registry
 from .render import Renderer
-from .runtime import Registry
 from .settings import Settings
 from .store import EventStore
 
@@ -35,25 +44,32 @@ def shared_scorer(rubric: str = "default") -> Scorer:
     return Scorer(rubric)
 
 
-def make_hub(settings: Settings):  # type: ignore[no-untyped-def]
+def make_hub(settings: Settings, worker: str | None = None):  # type: ignore[no-untyped-def]
     if settings.redis_url:
         from .hub_redis import RedisHub
 
-        return RedisHub(settings.redis_url)
+        return RedisHub(settings.redis_url, prefix=settings.redis_prefix, worker=worker)
     return MemoryHub()
 
 
-def create_app(settings: Settings | None = None, *, create_schema: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, create_schema: bool = False) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(settings.sqlalchemy_url)
         if create_schema:
-            db.create_all()
-        hub = make_hub(settings)
+            await anyio.to_thread.run_sync(upgrade_schema, settings.sqlalchemy_url)
+        db = Database(settings.sqlalchemy_url, settings.db_pool_size)
+        try:
+            await anyio.to_thread.run_sync(check_schema, db.engine)
+        except BaseException:
+            db.dispose()
+            raise
+        worker = worker_name()
+        hub = make_hub(settings, worker)
         scorer = shared_scorer()
-        registry = Registry(EventStore(db), hub, scorer)
+        registry = Registry(EventStore(db), hub, scorer, leases=Leases(db, worker, settings.lease_ttl_s,
+                                                                     local_takeover=settings.lease_local_takeover))
         app.state.crisisdrill = AppState(settings, db, Tokens(settings.secret_key, settings.session_max_age_s),
                                          registry, hub, Renderer(), scorer)
         try:
@@ -88,6 +104,8 @@ def create_app(settings: Settings | None = None, *, create_schema: bool = True) 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return JSONResponse({"detail": problems}, 422)
+
+    pages.install_error_pages(app)  # friendly HTML error pages for browsers; JSON stays JSON
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

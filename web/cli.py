@@ -32,20 +32,41 @@ def _mount_subcommands() -> None:
     from scoring.cli import app as score_app
 
     app.add_typer(score_app, name="score", help="Score JSON-lines replies against a rubric.")
+    from .cli_db import app as db_app
+
+    app.add_typer(db_app, name="db", help="Upgrade the database schema, or show its revision.")
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (more than 1 needs REDIS_URL).")] = 1,
 ) -> None:
-    """Run the server (no demo data)."""
+    """Run the server (no demo data). The database must be at this version's schema."""
     import uvicorn
+    from sqlalchemy import create_engine
 
     from .app import create_app
-    from .settings import Settings
+    from .migrate import SchemaError, check
 
     settings = _settings()
+    engine = create_engine(settings.sqlalchemy_url)
+    try:
+        check(engine)
+    except SchemaError as exc:
+        typer.echo(f"crisisdrill serve: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    if workers > 1:
+        if not settings.redis_url:
+            typer.echo("crisisdrill serve: --workers above 1 needs REDIS_URL (the workers share one drill "
+                       "through Redis); set it, or run one worker", err=True)
+            raise typer.Exit(2)
+        uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                    ws_max_size=1 << 20)
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_max_size=1 << 20)
 
 
@@ -75,9 +96,11 @@ def demo(
     from .models import User
     from .service import create_drill, create_user, ensure_org, library
 
+    from .migrate import upgrade as upgrade_schema
+
     settings = _settings()
+    upgrade_schema(settings.sqlalchemy_url)  # a newcomer runs one command: the demo brings its database up to date
     db = Database(settings.sqlalchemy_url)
-    db.create_all()
     names = [s.id for s in library()]
     chosen = scenario if scenario in names else (names[0] if names else scenario)
     lines = []
@@ -108,7 +131,7 @@ def demo(
     typer.echo(f"  trainees: log in as 'alice' or 'bob', enter join code {drill.join_code}")
     typer.echo(f"  API: {url}/docs · protocol: docs/protocol.md")
     if not no_serve:
-        serve(host=host, port=port)
+        serve(host=host, port=port, workers=1)
 
 
 @app.command()

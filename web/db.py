@@ -1,5 +1,8 @@
 """Engine and sessions. SQLite by default (WAL, one writer at a time), PostgreSQL when
-``DATABASE_URL`` says so. Built by the app factory, never at import."""
+``DATABASE_URL`` says so: the same code on both. Built by the app factory, never at import.
+
+The schema comes from the Alembic migrations (:mod:`web.migrate`); :meth:`Database.create_all`
+stays for throwaway databases and is proven equal to the migrations by a test."""
 
 from __future__ import annotations
 
@@ -17,14 +20,17 @@ __all__ = ["Database"]
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 10) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             sa_event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # timestamps come back in UTC whatever the server's TimeZone setting is
+            self.engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                                        connect_args={"options": "-c timezone=UTC",
+                                                      "application_name": "crisisdrill"})
         # SQLite allows one writer; serialise our own writes instead of retrying on "database is locked".
         self.write_lock = threading.Lock() if self.is_sqlite else _NullLock()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = ["Drill", "EventRow", "Lease", "Org", "User", "utcnow"]
@@ -15,6 +15,11 @@ __all__ = ["Drill", "EventRow", "Lease", "Org", "User", "utcnow"]
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _stamp() -> Any:
+    """A timezone-aware timestamp column (``timestamptz`` on PostgreSQL; text on SQLite)."""
+    return DateTime(timezone=True)
 
 
 class Org(SQLModel, table=True):
@@ -30,7 +35,7 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=16)  # admin | trainer | trainee | manager
     team: str | None = Field(default=None, max_length=40)
     password_hash: str
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_stamp())
 
 
 class Drill(SQLModel, table=True):
@@ -49,7 +54,7 @@ class Drill(SQLModel, table=True):
     join_code: str = Field(index=True, unique=True, max_length=16)
     pass_mark: int = 70
     created_by: int | None = Field(default=None, foreign_key="user.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=_stamp())
 
 
 class EventRow(SQLModel, table=True):
@@ -64,7 +69,7 @@ class EventRow(SQLModel, table=True):
     seq: int
     type: str = Field(max_length=40)
     t: float
-    wall: datetime = Field(default_factory=utcnow)
+    wall: datetime = Field(default_factory=utcnow, sa_type=_stamp())
     team: str | None = Field(default=None, max_length=40)
     actor: str | None = Field(default=None, max_length=80)
     client_id: str | None = Field(default=None, max_length=80)
@@ -72,9 +77,10 @@ class EventRow(SQLModel, table=True):
 
 
 class Lease(SQLModel, table=True):
-    """Which worker runs a drill's scheduler, until when (see docs/deploy.md)."""
+    """Which worker runs a drill's scheduler, until when, and the drill clock at its last renewal
+    (the next owner continues from there; see web/lease.py and docs/deploy.md)."""
 
     drill_id: str = Field(primary_key=True, foreign_key="drill.id", max_length=40)
-    owner: str = Field(max_length=80)
-    expires_at: datetime
+    owner: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_type=_stamp())
     drill_t: float = 0.0

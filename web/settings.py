@@ -20,11 +20,21 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "CRISISDRILL_DATABASE_URL"),
     )
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "CRISISDRILL_REDIS_URL"))
+    redis_prefix: str = Field(default="crisisdrill", min_length=1, max_length=60,
+                              description="Channel prefix; give each deployment sharing a Redis its own.")
+    db_pool_size: int = Field(default=10, ge=1, le=200,
+                              description="PostgreSQL connections per worker (and as many again in bursts).")
+    lease_ttl_s: float = Field(default=3.0, ge=0.5, le=60,
+                               description="A drill's scheduler moves this long (plus ttl/4) after its worker dies.")
+    lease_local_takeover: bool = Field(default=True, description="Take a lease at once from a dead process of "
+                                       "this host (a restart after a crash) instead of waiting for the ttl.")
     secret_key: str = DEV_SECRET
     session_max_age_s: int = 12 * 3600
     ws_queue_size: int = Field(default=512, ge=16, description="Frames buffered per socket before it is dropped.")
     ws_max_frame_bytes: int = Field(default=16 * 1024, ge=1024)
     actions_per_minute: int = Field(default=120, ge=1, description="Rate limit per connection.")
+    account_actions_per_minute: int = Field(default=240, ge=1,
+                                            description="Rate limit per account, shared by all its sockets.")
     secure_cookies: bool = False
 
     @model_validator(mode="after")

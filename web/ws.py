@@ -25,7 +25,10 @@ from .auth import COOKIE
 from .models import User
 from .runtime import DrillRuntime
 from .service import participant_id
+from .live_html import html_ctx as live_html_ctx
 from .live_html import html_frame
+from .frames import encode as encode_event
+from .ratelimit import account_limits
 from .visibility import Viewer, visible
 
 __all__ = ["router", "TRAINEE_ACTIONS", "TRAINER_ACTIONS"]
@@ -99,11 +102,10 @@ class Connection:
                 if html:
                     await self.send(html)
             else:
-                await self.send(ev)
+                await self.send(encode_event(ev))  # one json.dumps per event, not per socket
 
     def html_ctx(self) -> dict[str, Any]:
-        return {"brand": self.rt.scenario.brand, "max_chars": self.rt.scenario.max_chars,
-                "can_act": self.viewer.participant in self.rt.core.participants}
+        return live_html_ctx(self)  # the page's live context (web/live_html.py)
 
     # ------------------------------------------------------------ inbound
     async def handle(self, raw: dict[str, Any]) -> None:
@@ -146,6 +148,10 @@ class Connection:
             raise FrameError("missing_id", f"a {ftype!r} frame needs an 'id': a string of 1-80 characters you choose")
         if not self.bucket.take():
             raise FrameError("rate_limited", "too many actions: slow down and resend this frame in a few seconds")
+        limits = account_limits(self.ws.app.state, self.state.settings.account_actions_per_minute)
+        if not limits.take(self.user.id):
+            raise FrameError("rate_limited", "too many actions from your account across all its connections: "
+                             "slow down and resend this frame in a few seconds")
         if ftype in TRAINER_ACTIONS:
             if not self.viewer.staff or self.user.role == "manager":
                 raise FrameError("forbidden", f"only a trainer can {ftype} the drill")
@@ -209,6 +215,7 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
     except ValueError:
         since = -1
     rt = await state.registry.get(drill)
+    await rt.sync()  # on a worker that does not own the drill: anything committed that the hub has not brought yet
     pid = participant_id(user)
     info = rt.core.participants.get(pid)
     viewer = Viewer(user.role, pid, info["team"] if info else None, drill.live_feedback)
@@ -221,7 +228,9 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
     if since < 0:
         await conn.error("invalid", "'since' must be a whole number of 0 or more; replaying from 0")
         since = 0
-    async with state.hub.subscribe(drill.id, state.settings.ws_queue_size) as sub:
+    # this process's stream of the drill (owner or follower alike): events arrive only once the
+    # runtime holds them, so replaying rt.records first and then the stream misses nothing
+    async with rt.subscribe(state.settings.ws_queue_size) as sub:
         await conn.send({"type": "hello", "seq": rt.head, "drill": drill.id, "scenario": drill.scenario_id,
                          "you": {"participant": pid if info else None, "team": viewer.team, "role": user.role,
                                  "name": user.display_name},
@@ -266,17 +275,23 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
 
 
 async def _pump(conn: Connection, sub: Any) -> None:
-    """Drain this socket's bounded queue; never blocks the publisher."""
+    """Drain this socket's bounded queue; never blocks the publisher. No task per frame: the
+    overflow watch cancels the drain, even one stuck sending to a client that stopped reading."""
+
+    async def drain() -> None:
+        while True:
+            await conn.send_event(await sub.queue.get())
+
+    drainer = asyncio.create_task(drain())
     overflow = asyncio.create_task(sub.overflowed.wait())
     try:
-        while True:
-            get = asyncio.create_task(sub.queue.get())
-            done, _ = await asyncio.wait({get, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            if overflow in done:
-                get.cancel()
-                await conn.ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with since=<last seq>")
-                return
-            await conn.send_event(get.result())
+        await asyncio.wait({drainer, overflow}, return_when=asyncio.FIRST_COMPLETED)
+        if overflow.done():
+            drainer.cancel()
+            await conn.ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with since=<last seq>")
+        else:
+            drainer.result()  # a send failed: let the caller see it
     finally:
+        drainer.cancel()
         overflow.cancel()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,10 +20,12 @@ from typing import Any
 
 import httpx
 import uvicorn
+from sqlalchemy.engine import make_url
 from websockets.sync.client import ClientConnection, connect
 
 from web.app import create_app
 from web.db import Database
+from web.migrate import upgrade
 from web.service import create_user, ensure_org
 from web.settings import Settings
 
@@ -44,8 +47,10 @@ def free_port() -> int:
 
 
 def seed_users(url: str) -> None:
-    db = Database(Settings(database_url=url).sqlalchemy_url)
-    db.create_all()
+    """The test accounts, in a database brought to the current schema by the migrations."""
+    sa_url = Settings(database_url=url).sqlalchemy_url
+    upgrade(sa_url)
+    db = Database(sa_url)
     with db.session() as s:
         for name, (role, org_name) in USERS.items():
             create_user(s, ensure_org(s, org_name), name, PASSWORD, role, name.title())
@@ -116,6 +121,27 @@ class Socket:
         self.conn.close()
 
 
+def pg_url(base: str, database: str) -> str:
+    """``base`` (a ``postgresql://`` URL) pointing at another database."""
+    return make_url(base).set(database=database).render_as_string(hide_password=False)
+
+
+@contextmanager
+def pg_database(base: str, template: str | None = None, prefix: str = "cdt") -> Iterator[str]:
+    """A throwaway PostgreSQL database (copied from ``template`` if given), dropped afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    try:
+        yield pg_url(base, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def thread_server(url: str, **settings: Any) -> Iterator[Live]:
     port = free_port()
@@ -151,10 +177,18 @@ class ProcessServer:
         return Live(f"http://127.0.0.1:{self.port}")
 
     def start(self) -> "ProcessServer":
+        return self.spawn().wait_ready()
+
+    def spawn(self) -> "ProcessServer":
+        """Start the process without waiting for it (see :func:`start_all`)."""
         cmd = [sys.executable, "-m", "web", "serve", "--port", str(self.port)]
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=Path(__file__).parents[2],
                                      stdout=subprocess.DEVNULL, stderr=self.log)
+        return self
+
+    def wait_ready(self) -> "ProcessServer":
+        assert self.proc is not None
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -188,3 +222,11 @@ class ProcessServer:
             except subprocess.TimeoutExpired:
                 self.kill()
         self._close_log()
+
+
+def start_all(*servers: ProcessServer) -> None:
+    """Start several servers at once (each takes a second or two to import and bind)."""
+    for srv in servers:
+        srv.spawn()
+    for srv in servers:
+        srv.wait_ready()

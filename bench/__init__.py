@@ -1,0 +1,1 @@
+"""Benchmarks (``python -m bench.fanout``); figures in ``bench/README.md``. Never timed tests."""
