@@ -39,7 +39,10 @@ class LoginOut(BaseModel):
 
 
 class DrillIn(_In):
-    scenario: str = Field(max_length=200, description="A bundled scenario id, e.g. 'bank-payday-outage'.")
+    scenario: str | None = Field(default=None, max_length=64,
+                                 description="A scenario id from the library, e.g. 'bank-payday-outage'.")
+    scenario_yaml: str | None = Field(default=None, max_length=256 * 1024,
+                                      description="Or the text of your own scenario script (no includes).")
     title: str | None = Field(default=None, max_length=200)
     seed: int | None = Field(default=None, ge=0, le=2**31)
     teams: list[str] | None = Field(default=None, max_length=50)
@@ -109,7 +112,8 @@ def new_drill(body: DrillIn, user: CurrentUser, state: StateDep) -> dict[str, An
         raise HTTPException(403, f"a {user.role} cannot create drills: it needs the trainer role")
     with state.db.session() as s:
         try:
-            drill = create_drill(s, user, body.scenario, title=body.title, seed=body.seed, teams=body.teams,
+            drill = create_drill(s, user, body.scenario, scenario_yaml=body.scenario_yaml,
+                                 scenario_dirs=state.settings.scenario_paths, title=body.title, seed=body.seed, teams=body.teams,
                                  mode=body.mode, live_feedback=body.live_feedback, speed=body.speed,
                                  pass_mark=body.pass_mark)
         except ServiceError as exc:

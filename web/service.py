@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
-from scenarios import ScenarioError, find_scenario, list_library, load_scenario
+import yaml
+
+from scenarios import ScenarioError, library_dir, list_library, load_scenario, load_scenario_text
 from scenarios.models import Scenario
 
 from .auth import hash_password
@@ -24,7 +28,9 @@ __all__ = [
     "drill_summary",
     "ensure_org",
     "library",
+    "parse_uploaded_scenario",
     "participant_id",
+    "resolve_scenario",
 ]
 
 ROLES = ("admin", "trainer", "trainee", "manager")
@@ -76,11 +82,48 @@ def library() -> list[Scenario]:
     return out
 
 
+SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_SCENARIO_BYTES = 256 * 1024
+
+
+def resolve_scenario(name: str, scenario_dirs: Sequence[Path] = ()) -> Path:
+    """A scenario by id, from the bundled library or a configured directory (never a client path)."""
+    if not SCENARIO_ID.fullmatch(name):
+        raise ServiceError(
+            f"cannot use scenario {name[:80]!r}: name a scenario by its id (lowercase letters, digits, '-'), "
+            "e.g. 'bank-payday-outage', or upload the script text as 'scenario_yaml'"
+        )
+    for folder in (library_dir(), *scenario_dirs):
+        path = Path(folder) / f"{name}.yaml"
+        if path.is_file():
+            return path
+    known = ", ".join(p.stem for p in list_library())
+    raise ServiceError(f"no scenario {name!r}; bundled scenarios: {known}")
+
+
+def parse_uploaded_scenario(text: str) -> Scenario:
+    """A trainer's own script, linted like a file; it may not include other files."""
+    if len(text.encode("utf-8", "replace")) > MAX_SCENARIO_BYTES:
+        raise ServiceError(f"cannot use an uploaded scenario over {MAX_SCENARIO_BYTES // 1024} KiB: split it up")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = None  # the loader reports it with line and column
+    if isinstance(data, dict) and "include" in data:
+        raise ServiceError("an uploaded scenario cannot include other files: paste the included parts into it")
+    try:
+        return load_scenario_text(text, "uploaded.yaml")
+    except ScenarioError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
 def create_drill(
     s: Session,
     user: User,
-    scenario: str,
+    scenario: str | None = None,
     *,
+    scenario_yaml: str | None = None,
+    scenario_dirs: Sequence[Path] = (),
     title: str | None = None,
     seed: int | None = None,
     teams: list[str] | None = None,
@@ -89,10 +132,16 @@ def create_drill(
     speed: float = 1.0,
     pass_mark: int = 70,
 ) -> Drill:
-    try:
-        sc = load_scenario(find_scenario(scenario))
-    except ScenarioError as exc:
-        raise ServiceError(str(exc)) from exc
+    if (scenario is None) == (scenario_yaml is None):
+        raise ServiceError("cannot create a drill: give either a scenario id or the scenario's YAML text")
+    if scenario_yaml is not None:
+        sc = parse_uploaded_scenario(scenario_yaml)
+    else:
+        assert scenario is not None
+        try:
+            sc = load_scenario(resolve_scenario(scenario, scenario_dirs))
+        except ScenarioError as exc:
+            raise ServiceError(str(exc)) from exc
     teams = teams or ["main"]
     for team in teams:
         if not _TEAM.fullmatch(team):

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +31,8 @@ class Settings(BaseSettings):
                                description="A drill's scheduler moves this long (plus ttl/4) after its worker dies.")
     lease_local_takeover: bool = Field(default=True, description="Take a lease at once from a dead process of "
                                        "this host (a restart after a crash) instead of waiting for the ttl.")
+    scenario_dirs: str = Field(default="", description="Extra folders of scenario scripts, separated by "
+                               "os.pathsep (':' on Linux); drills name them by id like bundled ones.")
     secret_key: str = DEV_SECRET
     session_max_age_s: int = 12 * 3600
     ws_queue_size: int = Field(default=512, ge=16, description="Frames buffered per socket before it is dropped.")
@@ -47,6 +52,10 @@ class Settings(BaseSettings):
         if self.environment != "development" and len(self.secret_key) < 32:
             raise ValueError("CRISISDRILL_SECRET_KEY must be at least 32 characters outside development")
         return self
+
+    @property
+    def scenario_paths(self) -> list[Path]:
+        return [Path(p) for p in self.scenario_dirs.split(os.pathsep) if p.strip()]
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -18,7 +18,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.reliability.conftest import SECRET
-from tests.web.servers import Live, open_ws
+from tests.web.servers import MINI_YAML, Live, open_ws
 from web.app import create_app
 from web.auth import Tokens
 from web.settings import Settings
@@ -119,8 +119,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Any) -> Itera
     with thread_server(url, secret_key=SECRET) as live:
         ids = user_ids(url)
         live.tokens.update(mint(ids))
-        a = live.api("trainer", "POST", "/api/drills", json={"scenario": "tests/fixtures/mini.yaml", "seed": 1})
-        b = live.api("otto", "POST", "/api/drills", json={"scenario": "tests/fixtures/mini.yaml", "seed": 2})
+        a = live.api("trainer", "POST", "/api/drills", json={"scenario_yaml": MINI_YAML, "seed": 1})
+        b = live.api("otto", "POST", "/api/drills", json={"scenario_yaml": MINI_YAML, "seed": 2})
         assert a.status_code == b.status_code == 201, (a.text, b.text)
         assert live.api("alice", "POST", "/api/join", json={"code": a.json()["join_code"]}).status_code == 200
         assert live.api("mallory", "POST", "/api/join", json={"code": b.json()["join_code"]}).status_code == 200

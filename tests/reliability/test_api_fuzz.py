@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from tests.reliability.conftest import SECRET, add_users, mint, user_ids
-from tests.web.servers import Live, thread_server
+from tests.web.servers import MINI_YAML, Live, thread_server
 
 EXAMPLES = 30  # per operation: bounded, so the whole fuzz stays within seconds
 
@@ -27,7 +27,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Any) ->
     add_users(url, ["root"], "admin")
     with thread_server(url, secret_key=SECRET, actions_per_minute=10**6) as live:
         live.tokens.update(mint(user_ids(url)))
-        drill = live.api("trainer", "POST", "/api/drills", json={"scenario": "tests/fixtures/mini.yaml", "seed": 1})
+        drill = live.api("trainer", "POST", "/api/drills", json={"scenario_yaml": MINI_YAML, "seed": 1})
         assert drill.status_code == 201
         yield live
 

@@ -22,7 +22,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from tests.reliability.conftest import SECRET, add_users, mint, user_ids
-from tests.web.servers import ProcessServer
+from tests.web.servers import MINI_YAML, ProcessServer
 from web.visibility import Viewer, visible
 
 BOTS, CRASHES, SPEED = 50, 10, 40.0
@@ -134,7 +134,7 @@ def test_crash_kill9_ten_times_loses_nothing_and_doubles_nothing(
     """Acked actions are logged once; resumed clients see every visible seq once; the clock continues."""
     srv, bots, tokens = crash_setup
     trainer = tokens["trainer"]
-    r = _api(srv, trainer, "POST", "/api/drills", json={"scenario": "tests/fixtures/mini.yaml", "seed": 5,
+    r = _api(srv, trainer, "POST", "/api/drills", json={"scenario_yaml": MINI_YAML, "seed": 5,
                                                         "teams": ["red", "blue"]})
     assert r.status_code == 201, r.text
     drill = r.json()

@@ -52,7 +52,7 @@ def test_user_strings_are_escaped_and_never_run_in_chromium(db_url: str, tmp_pat
     with thread_server(db_url, secret_key=SECRET) as live:
         live.tokens.update(mint(user_ids(db_url)))
         drill = live.api("trainer", "POST", "/api/drills",
-                         json={"scenario": str(scenario), "seed": 1, "title": VECTORS[3]}).json()
+                         json={"scenario_yaml": scenario.read_text(encoding="utf-8"), "seed": 1, "title": VECTORS[3]}).json()
         assert "id" in drill, drill
         did = drill["id"]
         for user in ("alice", "xss-trainee"):

@@ -30,6 +30,7 @@ from web.service import create_user, ensure_org
 from web.settings import Settings
 
 PASSWORD = "correct-horse-battery"
+MINI_YAML = (Path(__file__).parents[1] / "fixtures" / "mini.yaml").read_text(encoding="utf-8")
 USERS = {
     "trainer": ("trainer", "Org A"),
     "alice": ("trainee", "Org A"),
@@ -81,8 +82,10 @@ class Live:
         q = f"?token={self.token(user)}" + (f"&since={since}" if since is not None else "")
         return Socket(open_ws(f"{self.ws_base}/ws/drills/{drill_id}{q}"))
 
-    def new_drill(self, scenario: str = "tests/fixtures/mini.yaml", **kw: Any) -> dict[str, Any]:
-        r = self.api("trainer", "POST", "/api/drills", json={"scenario": scenario, "seed": 3, **kw})
+    def new_drill(self, scenario: str | None = None, **kw: Any) -> dict[str, Any]:
+        """A drill of ``scenario`` (a library id), or of the mini fixture uploaded as text."""
+        body: dict[str, Any] = {"scenario": scenario} if scenario else {"scenario_yaml": MINI_YAML}
+        r = self.api("trainer", "POST", "/api/drills", json={**body, "seed": 3, **kw})
         assert r.status_code == 201, r.text
         return dict(r.json())
 

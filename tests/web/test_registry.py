@@ -25,6 +25,7 @@ from web.runtime import DrillRuntime
 from web.service import create_drill
 from web.settings import Settings
 from web.store import EventStore
+from tests.web.servers import MINI_YAML
 
 TTL = 1.0
 TRAINER = "trainer:1"
@@ -34,7 +35,7 @@ def _setup(db_url: str) -> tuple[Database, Drill]:
     db = Database(Settings(database_url=db_url).sqlalchemy_url)
     with db.session() as s:
         trainer = s.exec(select(User).where(User.username == "trainer")).one()
-        drill = create_drill(s, trainer, "tests/fixtures/mini.yaml", seed=3)
+        drill = create_drill(s, trainer, scenario_yaml=MINI_YAML, seed=3)
     return db, drill
 
 

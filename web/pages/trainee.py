@@ -71,7 +71,8 @@ async def practice_start(request: Request, state: StateDep, user: PageUser,
 
     def make():  # type: ignore[no-untyped-def]
         with state.db.session() as s:
-            return create_drill(s, user, scenario, mode="self_paced", title=None)
+            return create_drill(s, user, scenario, mode="self_paced", title=None,
+                                scenario_dirs=state.settings.scenario_paths)
 
     try:
         drill = await anyio.to_thread.run_sync(make)

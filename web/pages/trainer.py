@@ -78,7 +78,8 @@ def new_drill_submit(
         team_list = ["main"]
     try:
         with state.db.session() as s:
-            drill = create_drill(s, user, scenario, title=title.strip() or None, teams=team_list, mode=mode,
+            drill = create_drill(s, user, scenario, scenario_dirs=state.settings.scenario_paths,
+                                 title=title.strip() or None, teams=team_list, mode=mode,
                                  live_feedback=live_feedback is not None, speed=speed, pass_mark=pass_mark)
     except (ServiceError, ScenarioError) as exc:
         form = {"title": title, "speed": speed, "mode": mode, "teams": teams, "live_feedback": live_feedback,
