@@ -16,7 +16,8 @@ install: $(VENV)/.installed
 demo: install  ## set up demo data in ./crisisdrill.db and serve on http://127.0.0.1:8000
 	$(VENV)/bin/crisisdrill demo $(ARGS)
 
-serve: install
+serve: install  ## bring the database (DATABASE_URL, default ./crisisdrill.db) to the current schema, then serve
+	$(VENV)/bin/crisisdrill db upgrade
 	$(VENV)/bin/crisisdrill serve $(ARGS)
 
 test: install  ## the whole suite: python -m pytest
