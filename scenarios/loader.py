@@ -57,4 +57,7 @@ def load_scenario(path: str | Path) -> Scenario:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"cannot read scenario {p}: {exc.strerror}; check the path") from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"cannot read scenario {p}: byte {exc.start} is not UTF-8 text; "
+                            "save the script as UTF-8 YAML") from exc
     return load_scenario_text(text, str(p), p.parent)

@@ -113,6 +113,9 @@ def load_rubric(source: str | Path | dict[str, Any]) -> Rubric:
             ) from exc
         except yaml.YAMLError as exc:
             raise ScoringError(f"cannot load rubric {label}: invalid YAML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ScoringError(f"cannot load rubric {label}: byte {exc.start} is not UTF-8 text; "
+                               "save the rubric as UTF-8 YAML") from exc
         if not isinstance(data, dict):
             raise ScoringError(f"cannot load rubric {label}: expected a mapping at the top, got {type(data).__name__}")
     allowed: dict[tuple[str, ...], list[str]] = {

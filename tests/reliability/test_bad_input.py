@@ -181,9 +181,15 @@ def test_bad_rubric_file_gets_a_clear_error(tmp_path: Path, case: str) -> None:
     assert str(path) in str(exc.value)
 
 
-def test_bad_scenario_through_the_api_is_a_422_not_a_500(live: Live, tmp_path: Path) -> None:
-    """Creating a drill from a broken script answers 422 with the lint message."""
-    path = tmp_path / "broken.yaml"
-    path.write_bytes(b"\xff\xfe not utf-8")
-    r = live.api("trainer", "POST", "/api/drills", json={"scenario": str(path)})
-    assert r.status_code == 422 and "UTF-8" in r.text, r.text
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: [unclosed\n", "E001"),
+        (MINI.read_text(encoding="utf-8").replace("within: 5m,", "within: 5m, avoid: [nonsense],", 1), "E204"),
+        ("\x00\x01 not a script", "uploaded.yaml"),
+    ],
+)
+def test_bad_scenario_through_the_api_is_a_422_not_a_500(live: Live, text: str, expected: str) -> None:
+    """Creating a drill from a broken uploaded script answers 422 with the lint message."""
+    r = live.api("trainer", "POST", "/api/drills", json={"scenario_yaml": text})
+    assert r.status_code == 422 and expected in r.text, r.text
