@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+import logging
 from typing import Any
 
 import anyio
@@ -20,20 +20,21 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from sim import DrillError
 
-from .deps import AppState, load_drill, user_for_token
 from .auth import COOKIE
-from .models import User
-from .runtime import DrillRuntime
-from .service import participant_id
+from .deps import AppState, load_drill, user_for_token
+from .frames import encode as encode_event
 from .live_html import html_ctx as live_html_ctx
 from .live_html import html_frame
-from .frames import encode as encode_event
-from .ratelimit import account_limits
+from .models import User
+from .ratelimit import Bucket, account_limits
+from .runtime import DrillRuntime
+from .service import participant_id
 from .visibility import Viewer, visible
 
-__all__ = ["router", "TRAINEE_ACTIONS", "TRAINER_ACTIONS"]
+__all__ = ["TRAINEE_ACTIONS", "TRAINER_ACTIONS", "router"]
 
 router = APIRouter()
+log = logging.getLogger("crisisdrill.ws")
 
 TRAINEE_ACTIONS = ("reply", "quote", "dm", "repost", "like", "hide", "delete", "report")
 TRAINER_ACTIONS = ("start", "pause", "resume", "speed", "end", "inject", "cue")
@@ -49,25 +50,6 @@ class FrameError(Exception):
         super().__init__(msg)
 
 
-class _Bucket:
-    """A token bucket: ``rate`` actions a minute, bursts up to ``rate / 4``."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.capacity = max(5.0, per_minute / 4)
-        self.tokens = self.capacity
-        self.rate = per_minute / 60.0
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
-
-
 class Connection:
     def __init__(self, ws: WebSocket, rt: DrillRuntime, user: User, viewer: Viewer, state: AppState,
                  fmt: str = "json") -> None:
@@ -79,7 +61,7 @@ class Connection:
         self.state = state
         self.sent_seq = 0
         self._send_lock = asyncio.Lock()
-        self.bucket = _Bucket(state.settings.actions_per_minute)
+        self.bucket = Bucket(state.settings.actions_per_minute)
 
     async def send(self, frame: dict[str, Any] | str) -> None:
         text = frame if isinstance(frame, str) else json.dumps(frame, separators=(",", ":"))
@@ -265,8 +247,10 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
             pump.cancel()
             try:
                 await pump
-            except (asyncio.CancelledError, Exception):
+            except (asyncio.CancelledError, WebSocketDisconnect):
                 pass
+            except Exception:  # a send to a closed socket is expected; anything else is a bug worth a trace
+                log.exception("socket pump of drill %s ended with an error", drill.id)
             if ws.client_state == WebSocketState.CONNECTED and sub.overflowed.is_set():
                 try:
                     await ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with since=<last seq>")
