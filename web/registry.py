@@ -1,7 +1,8 @@
 """The drills this process serves, loaded on first use, and the lease keeper.
 
-The keeper wakes every ``ttl / 4``: it renews the leases of the drills this worker owns
-(recording each drill clock), demotes any whose lease was lost, and offers every followed
+A renewer thread extends the leases of the drills this worker owns every ``ttl / 4`` (recording
+each drill clock) whatever the event loop is doing; the keeper task, on the same period,
+demotes any drill whose lease was lost and offers every followed
 drill to :meth:`Registry.claim`, which takes the lease once its owner stopped renewing
 (kill -9, a hung host) and promotes the runtime: the scheduler moves within ``ttl`` plus
 one tick. On a clean shutdown the leases are released so another worker takes over at once.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from typing import Any
 
@@ -38,6 +40,8 @@ class Registry:
         self._locks: dict[str, asyncio.Lock] = {}
         self._keeper: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._lost: set[str] = set()
+        self._lost_lock = threading.Lock()
 
     @property
     def worker(self) -> str:
@@ -86,24 +90,43 @@ class Registry:
             self._keeper = asyncio.create_task(self._keep(), name="lease-keeper")
 
     async def _keep(self) -> None:
-        while True:
-            await asyncio.sleep(self.ttl / 4)
-            try:
-                await self.tick()
-            except Exception:  # noqa: BLE001 - the database may be away for a while: try again next tick
-                log.exception("lease keeper: tick failed")
+        """Renewals run on their own thread, so a busy event loop (a CPU burst, a slow client) can
+        never make this worker miss them and demote its own drills; the loop handles the outcome.
+        Cancelling the keeper stops the thread too: to other workers that is a dead process."""
+        renewer = _Renewer(self)
+        renewer.start()
+        try:
+            while True:
+                await asyncio.sleep(self.ttl / 4)
+                try:
+                    await self.tick(renew=False)
+                except Exception:
+                    log.exception("lease keeper: tick failed")
+        finally:
+            renewer.stop.set()
 
-    async def tick(self) -> None:
-        """Renew what we own, demote what we lost, take over what was abandoned, catch followers up."""
-        owned = {rt.id: rt for rt in self._live.values() if rt.is_owner}
+    def renew_now(self) -> None:
+        """Extend the leases of the drills we own (blocking; the renewer thread calls it)."""
+        owned = [rt for rt in list(self._live.values()) if rt.is_owner]
         started = time.monotonic()
-        lost = await db_call(
-            self.leases.renew, {i: rt.driver.drill_now() for i, rt in owned.items()})
-        for drill_id, rt in owned.items():
-            if drill_id in lost:
-                await rt.demote("another worker holds its lease now")
+        lost = self.leases.renew({rt.id: rt.driver.drill_now() for rt in owned})
+        for rt in owned:
+            if rt.id in lost:
+                with self._lost_lock:
+                    self._lost.add(rt.id)
             else:
                 rt.valid_until = started + self.ttl * 0.9
+
+    async def tick(self, renew: bool = True) -> None:
+        """Demote what we lost, take over what was abandoned, catch followers up (and renew, if asked)."""
+        if renew:
+            await db_call(self.renew_now)
+        with self._lost_lock:
+            lost, self._lost = self._lost, set()
+        for drill_id in lost:
+            rt = self._live.get(drill_id)
+            if rt is not None and rt.is_owner:
+                await rt.demote("another worker holds its lease now")
         for rt in [rt for rt in self._live.values() if not rt.is_owner]:
             if rt.stale:
                 await rt.demote("its memory was ahead of the log")
@@ -115,7 +138,7 @@ class Registry:
             self._keeper.cancel()
             try:
                 await self._keeper
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            except (asyncio.CancelledError, Exception):
                 pass
         owned = {rt.id: rt.driver.drill_now() for rt in self._live.values() if rt.is_owner}
         for rt in list(self._live.values()):
@@ -125,5 +148,21 @@ class Registry:
         self._live.clear()
         try:
             await db_call(self.leases.release, owned)
-        except Exception:  # noqa: BLE001 - the leases then lapse after their ttl
+        except Exception:
             log.warning("cannot release leases on shutdown; they lapse after %.1fs", self.ttl)
+
+
+class _Renewer(threading.Thread):
+    """Calls :meth:`Registry.renew_now` every ``ttl / 4`` until ``stop`` is set."""
+
+    def __init__(self, registry: Registry) -> None:
+        super().__init__(name="lease-renewer", daemon=True)
+        self.registry = registry
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(self.registry.ttl / 4):
+            try:
+                self.registry.renew_now()
+            except Exception:
+                log.exception("lease renewer: renewal failed")

@@ -5,11 +5,13 @@ and forwards inputs; when the owner dies another takes over; a stale owner canno
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import datetime, timezone
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -165,3 +167,22 @@ def test_registry_stale_owner_cannot_fork_the_log(db_url: str) -> None:
         assert [r.seq for r in owner.records][: len(records) - 2] == [r.seq for r in records][: len(records) - 2]
 
     _run(db_url, body)
+
+
+def test_registry_busy_event_loop_does_not_lose_its_own_drills(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A CPU burst that blocks the loop for longer than the lease ttl does not make the only worker
+    demote its own drill (and rebuild it from the log): renewals run on their own thread."""
+    caplog.set_level(logging.WARNING, logger="crisisdrill.runtime")
+
+    async def body(db: Database, drill: Drill, a: Registry, b: Registry) -> None:
+        owner = await a.get(drill)
+        await owner.submit("drill.started", {}, actor=TRAINER, client_id="go")
+        await asyncio.sleep(TTL / 2)
+        time.sleep(TTL * 1.6)  # the loop is blocked (deliberately): no task runs, the renewer thread does
+        ack = await owner.submit("trainer.inject", {"persona": "dana", "text": "still here?"}, actor=TRAINER,
+                                 client_id="late")
+        assert ack.seqs and owner.is_owner
+        await asyncio.sleep(TTL / 2)  # give a demotion, if any, the time to happen
+
+    _run(db_url, body)
+    assert not [r for r in caplog.records if "stops running the scheduler" in r.getMessage()]
