@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime, timezone
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from scenarios import Scenario
 from sim import DrillCore, replay
+from tests.web.servers import MINI_YAML
 from web.app import shared_scorer
 from web.db import Database
 from web.hub import MemoryHub
@@ -27,7 +28,6 @@ from web.runtime import DrillRuntime
 from web.service import create_drill
 from web.settings import Settings
 from web.store import EventStore
-from tests.web.servers import MINI_YAML
 
 TTL = 1.0
 TRAINER = "trainer:1"
@@ -157,7 +157,7 @@ def test_registry_stale_owner_cannot_fork_the_log(db_url: str) -> None:
         await _until(lambda: owner.head > 5)
         with db.engine.begin() as conn:  # the lease lapses behind the owner's back
             conn.execute(update(Lease).where(Lease.drill_id == drill.id).values(expires_at=datetime(2000, 1, 1,
-                                                                                                 tzinfo=timezone.utc)))
+                                                                                                 tzinfo=UTC)))
         assert await b.claim(follower)
         await _until(lambda: not owner.is_owner, TTL * 2)
         head = follower.head
