@@ -54,6 +54,8 @@ def main() -> int:
     from scoring.types import PostInfo, ReplyContext, ReplyInfo
 
     items = [json.loads(line) for line in (ROOT / "tests/scoring/labelled.jsonl").open(encoding="utf-8")]
+    # the blind split is never scored outside its one recorded measurement; the other 789 keep runs comparable
+    items = [it for it in items if it["split"] != "heldout3"]
     ctxs = []
     for i in range(args.n):
         it = items[i % len(items)]

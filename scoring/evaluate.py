@@ -1,8 +1,8 @@
 """Accuracy report: per-code precision / recall / F1 on the labelled set, and toxic-spans span-F1.
 
-``python -m scoring.evaluate`` prints the tune part of ``tests/scoring/labelled.jsonl``; ``--split heldout``,
-``--split heldout2`` or ``--split all`` print the held-out parts too (each such run is a held-out measurement:
-record it in docs/scoring.md);
+``python -m scoring.evaluate`` prints the tuning parts of ``tests/scoring/labelled.jsonl`` (``tune`` and, from the
+third round on, the former held-out parts ``heldout`` and ``heldout2``, no longer blind); ``--split heldout3`` (or
+``all``) prints the blind part too — each such run is a held-out measurement: record it in docs/scoring.md;
 ``--toxic-spans DIR`` adds the mean span-F1 of ``hostile`` + ``profanity`` evidence on the SemEval-2021
 Task 5 trial set. Labels cover content codes; ``timeliness`` and ``concise`` are rule-defined facts
 checked by unit tests instead.
@@ -23,11 +23,13 @@ from scenarios.models import Expectation
 from .scorer import Scorer
 from .types import PostInfo, ReplyContext, ReplyInfo
 
-__all__ = ["LABELLED", "evaluate", "load_labelled", "span_f1", "toxic_spans_f1"]
+__all__ = ["BLIND", "LABELLED", "TUNING", "evaluate", "load_labelled", "span_f1", "toxic_spans_f1"]
 
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "labelled.jsonl"
 FACT_CODES = frozenset({"timeliness", "concise"})
-SPLITS = ("tune", "heldout", "heldout2")
+SPLITS = ("tune", "heldout", "heldout2", "heldout3")
+TUNING = ("tune", "heldout", "heldout2")  # the parts detectors may be tuned on; heldout3 is blind
+BLIND = ("heldout3",)
 
 
 def load_labelled(path: Path = LABELLED) -> list[dict[str, Any]]:
@@ -126,22 +128,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m scoring.evaluate", description=__doc__)
     ap.add_argument("--rubric", default=None)
     ap.add_argument("--labelled", type=Path, default=LABELLED)
-    ap.add_argument("--split", choices=(*SPLITS, "all"), default="tune",
-                    help="which part to report (default tune; held-out parts are measured rarely, see docs)")
-    ap.add_argument("--errors", action="store_true", help="list misclassified tune items (never heldout)")
+    ap.add_argument("--split", choices=(*SPLITS, "tuning", "all"), default="tuning",
+                    help="which part to report (default: the tuning parts; heldout3 is measured rarely, see docs)")
+    ap.add_argument("--errors", action="store_true", help="list misclassified tuning items (never heldout3)")
     ap.add_argument("--toxic-spans", type=Path, default=None, help="folder holding tsd_trial.csv")
     args = ap.parse_args(argv)
     scorer = Scorer(args.rubric)
     items = load_labelled(args.labelled)
-    for split in SPLITS:
-        if args.split not in (split, "all"):
-            continue
-        part = [i for i in items if i["split"] == split]
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    if args.split in ("tuning", "all"):
+        groups.append(("tuning (tune + heldout + heldout2)", TUNING))
+    if args.split == "all":
+        groups += [(s, (s,)) for s in SPLITS]
+    elif args.split != "tuning":
+        groups.append((args.split, (args.split,)))
+    for title, splits in groups:
+        part = [i for i in items if i["split"] in splits]
         n_posts = len({i["post"]["text"] for i in part})
-        print(_table(f"\n== {split}: {len(part)} replies to {n_posts} posts ==", evaluate(scorer, part), RISK_CODES))
+        print(_table(f"\n== {title}: {len(part)} replies to {n_posts} posts ==", evaluate(scorer, part), RISK_CODES))
     if args.errors:
         for i in items:
-            if i["split"] != "tune":
+            if i["split"] not in TUNING:
                 continue
             gold, pred = set(i["codes"]), predicted(scorer, i)
             if gold != pred:

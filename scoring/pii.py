@@ -82,13 +82,14 @@ class PiiFinder:
         self.region = region
         self.echo_threshold = echo_threshold
 
-    def in_reply(self, text: str, norm: str, brand: str | None = None) -> list[Evidence]:
-        """Personal data written in the reply itself."""
+    def in_reply(self, text: str, norm: str, brand: str | None = None, mentioned: tuple[str, ...] = ()) -> list[Evidence]:
+        """Personal data written in the reply itself (``mentioned``: handles in the post, one of them the brand's)."""
         out: list[Evidence] = []
-        brand_key = re.sub(r"\W", "", (brand or "").lower())
+        keys = [k for k in (re.sub(r"\W", "", h.lower()) for h in (brand or "", *mentioned)) if len(k) >= 4]
         for m in EMAIL.finditer(text):
             local, _, domain = m.group().lower().partition("@")
-            if local in OFFICIAL_LOCAL or (brand_key and brand_key in re.sub(r"\W", "", domain)):
+            dom = re.sub(r"\W", "", domain.rsplit(".", 1)[0])
+            if local in OFFICIAL_LOCAL or any(k in dom or (len(dom) >= 4 and dom in k) for k in keys):
                 continue
             if _OFFICIAL_EMAIL_CUE.search(norm[max(0, m.start() - 60) : m.start()]):
                 continue

@@ -29,23 +29,50 @@ class DefamationParams(LexiconParams):
 _OWN = re.compile(r"^our (?:own )?(?:factory|factories|warehouse|kitchen|lab|laboratory|crew|airline|hotel|restaurant|shop|clinic|brand|company|firm|team|staff)$")
 
 
+_HONORIFIC = re.compile(r"\b(?:dr|mr|mrs|ms|prof|st)\.\s*$", re.IGNORECASE)
+# the accusation's subject is the brand's own people ("our staff at Crewe were negligent"): liability, not defamation
+_OWN_SUBJECT = re.compile(
+    r"(?:^|[\s,;:(-])our\s+(?:own\s+)?(?:[a-z-]+\s+)?(?:staff|team|crew|employees?|people|colleagues?|factory|warehouse|"
+    r"kitchen|store|branch|drivers?|engineers?|nurses?|vets?|baristas?|agents?)\b(?:\s+(?:at|in|on|from)\s+\S+)?\s+(?:[a-z']+\s+){0,2}$"
+)
+
+
+def _sentence(c: Check, pos: int) -> tuple[int, int]:
+    """The sentence holding ``pos``, not split after an honorific ("Dr. Patel has been sloppy")."""
+    a = c.reply
+    s, e = a.sentence_of(pos)
+    while s > 1 and _HONORIFIC.search(a.text[max(0, s - 6) : s]):
+        s = a.sentence_of(s - 2)[0]
+    return s, e
+
+
 def _third_party(c: Check, h: Match) -> bool:
     a = c.reply
-    s, e = a.sentence_of(h.start)
+    s, e = _sentence(c, h.start)
+    if _OWN_SUBJECT.search(a.norm[s : h.start]) and not any(
+        s <= p.start < e and not _OWN.match(a.norm[p.start : p.end]) for p in a.all("defamation", ("party",))
+    ):
+        return False
     if any(s <= p.start < e and not _OWN.match(a.norm[p.start : p.end]) for p in a.all("defamation", ("party",))):
         return True
     author = (c.ctx.post.author or "").lower()
     brand = (c.brand or "").lower()
     sent = a.text[s:e]
     for m in _HANDLE.finditer(sent):
-        if m.group().lower() not in (author, brand) and not brand.endswith(m.group().lower().lstrip("@")):
+        handle = m.group().lower()
+        if handle not in (author, brand) and not brand.endswith(handle.lstrip("@")):
             return True
     first = re.match(r"\W*(\w+)", sent)
     first_word = first.group(1) if first else ""
     for m in _NAME.finditer(sent):
         word = m.group()
-        if word == first_word and not re.search(r"[a-z][A-Z]|^[A-Z]{2,}", word):
-            continue  # a capital at the start of a sentence names no one, unless camel-cased (SwiftBank) or an acronym
+        if (
+            word == first_word
+            and not re.search(r"[a-z][A-Z]|^[A-Z]{2,}", word)
+            and not _HONORIFIC.search(a.text[max(0, s - 6) : s])
+            and not re.match(r"\s+[A-Z][a-z]+\b", sent[m.end() :])
+        ):
+            continue  # a capital at the start of a sentence names no one, unless camel-cased, an acronym or two names
         if word in _COMMON or word.lower() in brand.lower():
             continue
         if s + m.start() >= h.start - 60:

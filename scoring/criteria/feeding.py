@@ -7,6 +7,7 @@ from pydantic import Field
 from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams, article
 from ._lex import merge, not_self_directed
+from ._target import aimed_elsewhere
 
 __all__ = ["CRITERION"]
 
@@ -29,7 +30,10 @@ def check(c: Check) -> Finding | None:
     hits = []
     for name in (*p.word_lists, *p.tone_lists):
         hits += a.spans(name, negation_window=p.negation_window, skip_quotes=True, skip_reported=c.ctx.post.text)
-    hits = not_self_directed(c, merge(hits))
+    hits = [
+        h for h in not_self_directed(c, merge(hits))
+        if not (h.list in p.tone_lists and h.section in ("insult", "condescension", "blame") and aimed_elsewhere(c, h))
+    ]
     if not hits:
         return None
     return Finding(tuple(a.evidence(h) for h in hits), f"argues with {article(who)}")

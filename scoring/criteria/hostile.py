@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..lexicon import Match
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import hits_of, lex_finding, not_self_directed
+from ._target import aimed_elsewhere, echo_question
 
 __all__ = ["CRITERION"]
 
@@ -24,7 +26,18 @@ def check(c: Check) -> Finding | None:
     p: HostileParams = c.params
     unknown = c.plan.kind is None and not p.banter_unknown
     exclude = ("banter",) if unknown or c.plan.kind in p.banter_kinds else ()
-    return lex_finding(c, not_self_directed(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text)))
+    hits = not_self_directed(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text))
+    return lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
+
+
+_TARGETED = frozenset({"insult", "condescension", "blame"})
+
+
+def _elsewhere(c: Check, h: Match) -> bool:
+    """An insult, condescension or blame word aimed at the brand itself, a third party or the situation; or an echo."""
+    if h.section in _TARGETED and aimed_elsewhere(c, h, situation=h.section == "insult"):
+        return True
+    return echo_question(c, h)
 
 
 CRITERION = Criterion(
@@ -38,7 +51,10 @@ CRITERION = Criterion(
         "condescension (\"it's not rocket science\", \"maybe try reading the manual\"), blaming the customer "
         "(\"that's on you\", \"user error\") and argument (\"you're wrong\"). Found by tone lists and patterns, "
         "not sentiment scores, which read such sarcasm as positive. Words quoted back from the commenter "
-        "(\"you called us 'useless'\") are not ours and are not counted."
+        "(\"you called us 'useless'\") are not ours and are not counted, nor are words aimed elsewhere than the "
+        "commenter: at the brand itself (\"our barista should have checked the lid\"), at a business third party "
+        "(\"our contractor is useless\" — a `defamation` question) or at the situation in a sympathetic sentence "
+        "(\"ugh, that's rubbish, sorry\"), and the commenter's own word echoed as a question (\"creepy af??\")."
     ),
     why=(
         "SCCT (Coombs, 2007): blaming customers is never right; attacking the accuser is a denial strategy that "

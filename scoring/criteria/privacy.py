@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from ..types import Evidence
@@ -18,12 +20,26 @@ class PrivacyParams(LexiconParams):
     patterns: bool = Field(default=True, description="Look for e-mails, phones, cards, labelled numbers, addresses.")
 
 
+# "you can check your balance", "to update your address": the data is the object of an instruction to the reader
+_INSTRUCTION = re.compile(
+    r"\b(?:check|view|see|manage|update|change|access|track|find|reset|review|download|pause|cancel|edit|verify|protect|"
+    r"secure|keep|freeze|lock|look at|log into|sign into)\s+$"
+)
+_MENTION = re.compile(r"@(\w+)")
+
+
+def _mentioned(post: str, author: str | None) -> tuple[str, ...]:
+    """Handles the post mentions (other than its author): the brand is usually one of them."""
+    own = (author or "").lstrip("@").lower()
+    return tuple(m.lower() for m in _MENTION.findall(post) if m.lower() != own)
+
+
 def check(c: Check) -> Finding | None:
     p: PrivacyParams = c.params
     a = c.reply
     ev: list[Evidence] = []
     if p.patterns:
-        ev += c.pii.in_reply(a.text, a.norm, c.brand)
+        ev += c.pii.in_reply(a.text, a.norm, c.brand, _mentioned(c.ctx.post.text, c.ctx.post.author))
     texts = (c.ctx.post.text, *c.ctx.post.thread)
     cands = c.pii.candidates(texts)
     if cands:
@@ -34,6 +50,8 @@ def check(c: Check) -> Finding | None:
             lo, hi = a.sentence_of(h.start)
             if any(lo <= q.start < hi for q in private):
                 continue  # "DM us your order number" is the right move
+        elif h.section == "disclose" and _INSTRUCTION.search(a.norm[max(0, h.start - 40) : h.start]):
+            continue  # "you can check your balance in the app": an instruction, not a disclosure
         ev.append(a.evidence(h))
     if not ev:
         return None

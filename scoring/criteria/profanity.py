@@ -6,6 +6,7 @@ from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import hits_of, lex_finding
+from ._target import echo_question
 
 __all__ = ["CRITERION"]
 
@@ -15,7 +16,7 @@ class ProfanityParams(LexiconParams):
 
 
 def check(c: Check) -> Finding | None:
-    return lex_finding(c, hits_of(c))
+    return lex_finding(c, [h for h in hits_of(c) if not echo_question(c, h)])
 
 
 CRITERION = Criterion(

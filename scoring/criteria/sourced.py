@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
@@ -14,8 +16,13 @@ class SourcedParams(LexiconParams):
     word_lists: tuple[str, ...] = Field(default=("sourced",), description="Links and references to official sources.")
 
 
+# "our cancellation policy is unlawful", "the fees page was confusing": the page is talked about, not pointed to
+_SUBJECT = re.compile(r"\s*(?:'s|is|was|are|were|has been|had been)\s+(?!(?:at|on|here|there|available|linked|published|listed|online|clear|below|above|in)\b)")
+
+
 def check(c: Check) -> Finding | None:
-    return lex_finding(c, hits_of(c))
+    a = c.reply
+    return lex_finding(c, [h for h in hits_of(c) if "." in a.norm[h.start : h.end] or not _SUBJECT.match(a.norm, h.end)])
 
 
 CRITERION = Criterion(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
@@ -15,8 +17,18 @@ class SpeculationParams(LexiconParams):
     negation_window: int = 2
 
 
+# "it's probably easier to ring us", "maybe best to DM us": a hedged suggestion, not a guess about what happened
+_SUGGESTION = re.compile(r"\s+(?:easier|better|best|quicker|simpler|faster|safer|worth|wise|wiser|a good idea)\b")
+_HEDGE_WORDS = frozenset({"probably", "maybe", "perhaps", "possibly", "likely", "most likely"})
+
+
 def check(c: Check) -> Finding | None:
-    return lex_finding(c, hits_of(c))
+    a = c.reply
+    hits = [
+        h for h in hits_of(c)
+        if not (a.norm[h.start : h.end] in _HEDGE_WORDS and _SUGGESTION.match(a.norm, h.end))
+    ]
+    return lex_finding(c, hits)
 
 
 CRITERION = Criterion(

@@ -1,0 +1,77 @@
+"""Who a remark is aimed at: the commenter ("you"), the brand itself ("we", "our staff") or a third party.
+
+Hostility is a risk only when it is aimed at the commenter. The same insult word can describe the brand's own
+failing ("our barista should have checked the lid"), a third party ("our contractor is useless" — a defamation
+question, not hostility to the reader) or the situation in a sympathetic sentence ("ugh, that's rubbish, sorry").
+These helpers read the words before a hit in its clause and sentence to tell those apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lexicon import Match
+from ._base import Check
+
+__all__ = ["aimed_elsewhere", "echo_question"]
+
+_SECOND = re.compile(r"\b(?:you|your|you're|youre|ur|u|yourself|yourselves|y'all)\b")
+# a first-person (brand-side) subject: "we …", "i …", "our barista …", "our staff at Crewe …"
+_FIRST = re.compile(
+    r"(?:^|[\s,;:(-])(?:we|i|our(?:\s+[a-z-]+){1,2}(?:\s+(?:at|in|on)\s+[a-z-]+)?)"
+    r"(?:'re|'m|'ve been| are| am| were| was| is| have been| has been| had been| should(?: have|'ve)?| must(?: have)?| could(?: have)?)?"
+    r"(?:\s+(?:so|really|totally|clearly|just|been|being|a bit|quite|absolutely|completely|such|an?))*\s*$"
+)
+_SITUATION = re.compile(r"\b(?:that's|thats|that is|this is|it's|its|it is|that was|this was|it was|what an?|how)\s+(?:[a-z*']+\s+){0,2}$")
+_SYMPATHY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|ugh|oh no|that sucks|we hear you|understand)\b")
+_HANDLE = re.compile(r"@\w+")
+
+
+# a business third party the brand deals with: "our cleaning contractor", "the supplier", "Lisbon airport staff".
+# Insults of people in general (politicians, "he", "that guy") stay hostile: they are abuse in the brand's voice.
+_BUSINESS = re.compile(
+    r"\b(?:(?:our|the|that|their|this|those)\s+(?:[a-z-]+\s+){0,2}?|[a-z]+\s+)(?:contractors?|subcontractors?|suppliers?|"
+    r"vendors?|manufacturers?|factory|couriers?|delivery (?:company|firm|partner)|agency|airport(?: staff)?|handlers?|"
+    r"cleaners|cleaning company|security company|insurer|broker|payment processor|carrier|lab|laboratory|partners?)\b"
+)
+
+
+def _third_party(c: Check, s: int, h: Match) -> bool:
+    a = c.reply
+    author = (c.ctx.post.author or "").lower().lstrip("@")
+    brand = (c.brand or "").lower().lstrip("@")
+    before = a.text[s : h.start]
+    if len(author) >= 3 and author in before.lower().replace(" ", ""):
+        return False  # "PlatePal's CEO is a liar" to @PlatePal: aimed at the commenter's side
+    if _BUSINESS.search(a.norm[s : h.start]):
+        return True
+    return any(m.group()[1:].lower() not in (author, brand) for m in _HANDLE.finditer(before))
+
+
+def aimed_elsewhere(c: Check, h: Match, *, situation: bool = True) -> bool:
+    """True when the remark at ``h`` is about the brand itself, a third party or (sympathetically) the situation."""
+    a = c.reply
+    lo = a.clause_of(h.start)[0]
+    s = a.sentence_of(h.start)[0]
+    clause_before = a.norm[lo : h.start]
+    sentence = a.norm[s : a.sentence_of(h.start)[1]]
+    if _SECOND.search(a.norm[s : h.end]):
+        return False
+    if _FIRST.search(clause_before):
+        return True
+    if situation and _SITUATION.search(clause_before) and _SYMPATHY.search(sentence):
+        return True
+    return _third_party(c, s, h)
+
+
+def echo_question(c: Check, h: Match) -> bool:
+    """True when the hit repeats the commenter's own word back as a question ("creepy af??")."""
+    a = c.reply
+    word = a.norm[h.start : h.end]
+    if word not in c.post.norm:
+        return False
+    rest = a.norm[h.end : h.end + 4]
+    if not rest.lstrip().startswith("?"):
+        return False
+    s = a.sentence_of(h.start)[0]
+    return len(a.norm[s : h.start].split()) <= 1  # the question is the echo itself, not "are you blind?"
