@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")  # --workers > 1: throwaway dbs here
 TARGETS = {"p99_lateness_ms": 20.0, "p99_reply_ms": 50.0, "ratio_vs_bare": 0.70, "kb_per_trainee": 50.0}
 
 
@@ -59,36 +62,71 @@ def _ms(v: float | None) -> float | None:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], bare: bool = False, extra: list[str] | None = None) -> None:
+    """``bench._server`` in a subprocess; with ``workers`` > 1 a uvicorn supervisor and its workers,
+    whose CPU and RSS are summed (the supervisor's included)."""
+
+    def __init__(self, env: dict[str, str], bare: bool = False, extra: list[str] | None = None, workers: int = 1,
+                 log: Path | None = None) -> None:
         self.port = _free_port()
         cmd = [sys.executable, "-m", "bench._server", "--port", str(self.port)] + (["--bare"] if bare else [])
-        cmd += extra or []
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+        cmd += ["--workers", str(workers)] + (extra or [])
+        self.log = log
+        out = open(log, "ab") if log is not None else None  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        self.ps = psutil.Process(self.proc.pid)
+        self.workers: list[psutil.Process] = []
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("the server exited during start-up")
+                raise RuntimeError(f"the server exited during start-up (see {log})")
             try:
+                if workers > 1:
+                    self.workers = self.ps.children(recursive=True)
+                    if len([c for c in self.workers if "spawn_main" in " ".join(c.cmdline())]) < workers:
+                        raise httpx.ConnectError("workers starting")
                 if httpx.get(f"{self.base}/healthz", timeout=0.5).status_code == 200:
                     break
-            except httpx.HTTPError:
-                time.sleep(0.05)
+            except (httpx.HTTPError, psutil.Error):
+                time.sleep(0.1)
         else:
-            raise RuntimeError("the server did not answer /healthz within 30 s")
-        self.ps = psutil.Process(self.proc.pid)
+            raise RuntimeError(f"the server did not answer /healthz within 60 s (see {log})")
+        if workers > 1:
+            for _ in range(40):  # every worker up: each answers in turn on the shared port
+                httpx.get(f"{self.base}/healthz", timeout=5)
+            self.workers = self.ps.children(recursive=True)
+
+    def _procs(self) -> list[psutil.Process]:
+        return [self.ps, *self.workers]
 
     def cpu(self) -> float:
-        t = self.ps.cpu_times()
-        return float(t.user + t.system)
+        total = 0.0
+        for p in self._procs():
+            try:
+                t = p.cpu_times()
+            except psutil.Error:
+                continue
+            total += t.user + t.system
+        return total
 
     def rss(self) -> int:
-        return int(self.ps.memory_info().rss)
+        total = 0
+        for p in self._procs():
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
 
     def stop(self) -> None:
+        for p in reversed(self._procs()):  # the workers, then the supervisor (by pid: only what we started)
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(10)
+        self.proc.wait(10)
 
 
 class Clients:
@@ -205,65 +243,101 @@ def _summary(res: dict[str, Any], cpu_s: float, n: int) -> dict[str, Any]:
     }
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+@contextmanager
+def _postgres_db() -> Iterator[str]:
+    """A throwaway PostgreSQL database (dropped afterwards) on the local server."""
+    import psycopg
+
+    name = f"crisisdrill_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{PG_ADMIN}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_ADMIN}/{name}"
+    finally:
+        with psycopg.connect(f"{PG_ADMIN}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _app_phase(args: argparse.Namespace, tmp: Path, url: str, env_extra: dict[str, str], workers: int,
+               label: str) -> tuple[dict[str, Any], float]:
+    """Seed ``url``, start the app with ``workers`` workers, connect everyone, measure one window."""
     from web.auth import Tokens
 
     n, m = args.trainees, args.drills
     spread = args.spread if args.spread is not None else 10.0 / args.speed
+    secret = secrets.token_urlsafe(48)
+    trainer_id, ids = seed(url, n)
+    tokens_ = Tokens(secret, 12 * 3600)
+    trainer_tok = tokens_.issue(trainer_id)
+    toks = [tokens_.issue(u) for u in ids]
+    env = {"DATABASE_URL": url, "CRISISDRILL_SECRET_KEY": secret, **env_extra,
+           **dict(e.split("=", 1) for e in args.env)}
+    srv = Server(env, extra=args.server_arg, workers=workers, log=tmp / f"server-{label}.log")
+    try:
+        codes = asyncio.run(_setup_drills(srv.base, trainer_tok, toks, args))
+        drill_ids = [c.split(":")[1] for c in codes]
+        rss_drills = srv.rss()
+        asyncio.run(_join(srv.base, toks, codes))
+        rss_joined = srv.rss()
+        ws = srv.base.replace("http://", "ws://")
+        sockets = [{"url": f"{ws}/ws/drills/{drill_ids[i % m]}?token={t}", "replier": i % round(1 / args.repliers)
+                    == 0 if args.repliers > 0 else False} for i, t in enumerate(toks)]
+        cli = Clients({"sockets": sockets, "seconds": args.seconds, "deflate": args.deflate, "seed": 7}, tmp)
+        ready = cli.expect("READY")
+        rss_connected = srv.rss()
+        prof = None
+        if args.profile:
+            prof = subprocess.Popen(["py-spy", "record", "-p", str(srv.proc.pid), "-d", str(int(args.seconds)),
+                                     "-r", "200", "-f", args.profile_format, "-o", args.profile, "--nonblocking"]
+                                    + (["--subprocesses"] if workers > 1 else []),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
+        cpu0, ccpu0 = srv.cpu(), cli.cpu()
+        cli.go()
+        _start_drills(srv.base, trainer_tok, drill_ids, args.speed, spread)
+        res = cli.expect("RESULT")
+        cpu1, ccpu1 = srv.cpu(), cli.cpu()
+        rss_end = srv.rss()
+        cli.wait()
+        if prof is not None:
+            prof.wait(60)
+    finally:
+        srv.stop()
+    ours = _summary(res, cpu1 - cpu0, n)
+    ours.update({"workers": workers, "connect_failures": ready["failed"],
+                 "client_cpu_pct": round(100 * (ccpu1 - ccpu0) / res["elapsed"], 1),
+                 "rss_mb_drills": round(rss_drills / 2**20, 1), "rss_mb_connected": round(rss_connected / 2**20, 1),
+                 "rss_mb_end": round(rss_end / 2**20, 1),
+                 "kb_per_trainee": round((rss_connected - rss_drills) / 1024 / n, 1),
+                 "kb_per_socket": round((rss_connected - rss_joined) / 1024 / n, 1)})
+    return ours, res["elapsed"]
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    n, m = args.trainees, args.drills
+    spread = args.spread if args.spread is not None else 10.0 / args.speed
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="crisisdrill-bench-", dir=args.db_dir) as tmpdir:
         tmp = Path(tmpdir)
-        url = f"sqlite:///{tmp / 'bench.db'}"
-        secret = secrets.token_urlsafe(48)
-        trainer_id, ids = seed(url, n)
-        tokens_ = Tokens(secret, 12 * 3600)
-        trainer_tok = tokens_.issue(trainer_id)
-        toks = [tokens_.issue(u) for u in ids]
-        env = {"DATABASE_URL": url, "CRISISDRILL_SECRET_KEY": secret, **dict(e.split("=", 1) for e in args.env)}
-
-        # ---------------------------------------------------------------- the app
-        srv = Server(env, extra=args.server_arg)
-        try:
-            codes = asyncio.run(_setup_drills(srv.base, trainer_tok, toks, args))
-            drill_ids = [c.split(":")[1] for c in codes]
-            rss_drills = srv.rss()
-            asyncio.run(_join(srv.base, toks, codes))
-            rss_joined = srv.rss()
-            ws = srv.base.replace("http://", "ws://")
-            sockets = [{"url": f"{ws}/ws/drills/{drill_ids[i % m]}?token={t}", "replier": i % round(1 / args.repliers)
-                        == 0 if args.repliers > 0 else False} for i, t in enumerate(toks)]
-            cli = Clients({"sockets": sockets, "seconds": args.seconds, "deflate": args.deflate, "seed": 7}, tmp)
-            ready = cli.expect("READY")
-            rss_connected = srv.rss()
-            prof = None
-            if args.profile:
-                prof = subprocess.Popen(["py-spy", "record", "-p", str(srv.proc.pid), "-d", str(int(args.seconds)),
-                                         "-r", "200", "-f", args.profile_format, "-o", args.profile, "--nonblocking"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
-            cpu0, ccpu0 = srv.cpu(), cli.cpu()
-            cli.go()
-            _start_drills(srv.base, trainer_tok, drill_ids, args.speed, spread)
-            res = cli.expect("RESULT")
-            cpu1, ccpu1 = srv.cpu(), cli.cpu()
-            rss_end = srv.rss()
-            cli.wait()
-            if prof is not None:
-                prof.wait(60)
-        finally:
-            srv.stop()
-        ours = _summary(res, cpu1 - cpu0, n)
-        ours.update({"connect_failures": ready["failed"], "client_cpu_pct": round(100 * (ccpu1 - ccpu0) / res["elapsed"], 1),
-                     "rss_mb_drills": round(rss_drills / 2**20, 1), "rss_mb_connected": round(rss_connected / 2**20, 1),
-                     "rss_mb_end": round(rss_end / 2**20, 1),
-                     "kb_per_trainee": round((rss_connected - rss_drills) / 1024 / n, 1),
-                     "kb_per_socket": round((rss_connected - rss_joined) / 1024 / n, 1)})
-        out: dict[str, Any] = {"app": ours}
+        if args.workers > 1:
+            # as deployed for several workers: PostgreSQL + Redis; the same backends with one worker
+            # give the ratio of two workers to one
+            redis = {"REDIS_URL": args.redis_url, "CRISISDRILL_REDIS_PREFIX": f"bench-{secrets.token_hex(4)}"}
+            with _postgres_db() as url:
+                out["app"], elapsed = _app_phase(args, tmp, url, redis, args.workers, f"{args.workers}w")
+            if not args.skip_one:
+                redis["CRISISDRILL_REDIS_PREFIX"] = f"bench-{secrets.token_hex(4)}"
+                with _postgres_db() as url:
+                    out["one_worker"], _ = _app_phase(args, tmp, url, redis, 1, "1w")
+        else:
+            out["app"], elapsed = _app_phase(args, tmp, f"sqlite:///{tmp / 'bench.db'}", {}, 1, "1w")
+        ours = out["app"]
 
         # ---------------------------------------------------------------- the baseline
         if not args.skip_bare:
-            rate = ours["frames"] / res["elapsed"] / n  # frames per socket per second, as the app delivered
+            rate = ours["frames"] / elapsed / n  # frames per socket per second, as the app delivered
             size = max(120, ours["mean_frame_bytes"])
-            bare = Server({}, bare=True)
+            bare = Server({}, bare=True, log=tmp / "server-bare.log")
             try:
                 ws = bare.base.replace("http://", "ws://")
                 sockets = [{"url": f"{ws}/ws/g{i % m}", "bare": True} for i in range(n)]
@@ -298,6 +372,10 @@ def main() -> None:
                     "(default: one engagement period, 10 drill seconds)")
     ap.add_argument("--deflate", action="store_true", help="clients negotiate permessage-deflate")
     ap.add_argument("--skip-bare", action="store_true")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1: PostgreSQL + Redis, as "
+                    "`crisisdrill serve --workers N`; also measures one worker on the same backends)")
+    ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="the hub for --workers > 1")
+    ap.add_argument("--skip-one", action="store_true", help="with --workers > 1: skip the one-worker comparison")
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server (experiments)")
     ap.add_argument("--db-dir", default=None, help="where the temp dir with the SQLite file goes (default: $TMPDIR)")
     ap.add_argument("--server-arg", action="append", default=[], help="passed to bench._server (experiments)")
@@ -310,7 +388,7 @@ def main() -> None:
     print(f"# {args.trainees} trainees, {args.drills} drills, {args.seconds:g}s at {args.speed:g}x "
           f"({os.cpu_count()} cores)")
     for name, r in out.items():
-        print(f"{name:5s} frames/s {r['frames_per_s']:>8} lateness p50/p99/max {r['p50_lateness_ms']}/"
+        print(f"{name:10s} frames/s {r['frames_per_s']:>8} lateness p50/p99/max {r['p50_lateness_ms']}/"
               f"{r['p99_lateness_ms']}/{r['max_lateness_ms']} ms  reply p50/p99 {r['p50_reply_ms']}/"
               f"{r['p99_reply_ms']} ms  cpu {r['server_cpu_pct']}%  {r['us_cpu_per_frame']} us/frame  "
               f"{r.get('kb_per_trainee', r.get('kb_per_socket'))} KB/socket")
@@ -323,8 +401,16 @@ def main() -> None:
         "ratio_vs_bare": ratio, "kb_per_trainee": app["kb_per_trainee"],
         "bare": None if bare is None else {k: bare[k] for k in ("frames_per_s", "p99_lateness_ms", "server_cpu_pct",
                                                                 "us_cpu_per_frame", "kb_per_socket")},
-        "targets": TARGETS, "detail": app,
+        "targets": TARGETS, "workers": args.workers, "detail": app,
     }
+    one = out.get("one_worker")
+    if one is not None:
+        # both runs deliver the same offered load, so compare what each CPU-second delivers; with one
+        # core per worker, W workers can deliver W times their per-core rate (the capacity ratio)
+        eff = app["frames_per_cpu_s"] / one["frames_per_cpu_s"]
+        summary.update({"efficiency_vs_one_worker": round(eff, 3), "ratio_vs_one_worker": round(args.workers * eff, 3),
+                        "one_worker": {k: one[k] for k in ("frames_per_s", "p99_lateness_ms", "p99_reply_ms",
+                                                           "server_cpu_pct", "us_cpu_per_frame", "kb_per_trainee")}})
     summary["met"] = {k: (summary[k] is not None and (summary[k] >= v if k == "ratio_vs_bare" else summary[k] <= v))
                       for k, v in TARGETS.items()}
     print(json.dumps(summary))

@@ -26,6 +26,7 @@ from . import api, pages, ws
 from .auth import Tokens
 from .db import Database
 from .deps import AppState
+from .gc_policy import GcPolicy
 from .hub import MemoryHub
 from .lease import Leases, worker_name
 from .migrate import check as check_schema
@@ -72,9 +73,12 @@ def create_app(settings: Settings | None = None, *, create_schema: bool = False)
                                                                      local_takeover=settings.lease_local_takeover))
         app.state.crisisdrill = AppState(settings, db, Tokens(settings.secret_key, settings.session_max_age_s),
                                          registry, hub, Renderer(), scorer)
+        gc_policy = GcPolicy()  # no 100+ ms collector pauses in the live feed (web/gc_policy.py)
+        gc_policy.start()
         try:
             yield
         finally:
+            await gc_policy.stop()
             await registry.close()
             await hub.close()
             db.dispose()

@@ -5,14 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-__all__ = ["app"]
+__all__ = ["UVICORN_OPTIONS", "app"]
 
 app = typer.Typer(help="crisisdrill: rehearse a social-media crisis before it happens.", no_args_is_help=True,
                   add_completion=False)
+
+#: How every worker runs (docs/deploy.md, "Settings"); ``bench.fanout`` starts its servers with exactly these.
+#: No permessage-deflate: browsers offer it, and with it each socket carries two zlib streams (tens of KB)
+#: and every frame is compressed, for frames of a few hundred bytes of JSON.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_level": "info",
+    "ws": "websockets-sansio",
+    "ws_max_size": 1 << 20,
+    "ws_per_message_deflate": False,
+}
 
 DEMO_USERS = (
     ("trainer", "trainer", "Tess Trainer", None),
@@ -64,10 +74,9 @@ def serve(
             typer.echo("crisisdrill serve: --workers above 1 needs REDIS_URL (the workers share one drill "
                        "through Redis); set it, or run one worker", err=True)
             raise typer.Exit(2)
-        uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-                    ws_max_size=1 << 20)
+        uvicorn.run("web.app:create_app", factory=True, host=host, port=port, workers=workers, **UVICORN_OPTIONS)
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_max_size=1 << 20)
+    uvicorn.run(create_app(settings), host=host, port=port, **UVICORN_OPTIONS)
 
 
 def _settings():  # type: ignore[no-untyped-def]

@@ -148,10 +148,11 @@ class DrillRuntime:
             self.acks.setdefault((e.actor, e.client_id), Ack(r.seq, e.client_id, (r.seq,), False,
                                                               e.data.get("post_id")))
 
-    def _fanout(self, records: list[LoggedEvent]) -> None:
+    def _fanout(self, records: list[LoggedEvent], frames: list[dict[str, Any]] | None = None) -> None:
         if not records or not self._local:
             return
-        frames = [r.to_dict() for r in records]
+        if frames is None:
+            frames = [r.to_dict() for r in records]
         for sub in tuple(self._local):
             for f in frames:
                 sub.offer(f)
@@ -231,18 +232,17 @@ class DrillRuntime:
             raise DrillError(f"cannot record in drill {self.id!r}: this worker's lease on it has lapsed; "
                              "resend with the same id", "moved")
         try:
-            logged = self.store.append_now(self.id, self.head + 1, batch)  # SQLite: no thread hop (bench/README.md)
-            if logged is None:
-                logged = await db_call(self.store.append, self.id, self.head + 1, batch)
+            logged = await self.store.write(self.id, self.head + 1, batch)  # group commit (bench/README.md)
         except Exception as exc:
             self._go_stale(f"a write failed: {exc}")
             raise DrillError(f"cannot record in drill {self.id!r}: {exc}; resend with the same id", "moved") from exc
         for r in logged:
             self._remember(r)
         self._last = logged
-        self._fanout(logged)
+        frames = [r.to_dict() for r in logged]  # one dict per event, shared by every local socket and the hub
+        self._fanout(logged, frames)
         try:
-            await self.hub.publish(self.id, [r.to_dict() for r in logged])
+            await self.hub.publish(self.id, frames)
         except HubError as exc:  # followers fill the gap from the database
             log.warning("drill %s: %s", self.id, exc)
 

@@ -197,10 +197,13 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
     except ValueError:
         since = -1
     rt = await state.registry.get(drill)
+    # keep no per-socket copy of the drill row: it holds the parsed scenario (~100 KB a socket)
+    drill_id, scenario_id, live_feedback = drill.id, drill.scenario_id, drill.live_feedback
+    del drill
     await rt.sync()  # on a worker that does not own the drill: anything committed that the hub has not brought yet
     pid = participant_id(user)
     info = rt.core.participants.get(pid)
-    viewer = Viewer(user.role, pid, info["team"] if info else None, drill.live_feedback)
+    viewer = Viewer(user.role, pid, info["team"] if info else None, live_feedback)
     if not viewer.staff and info is None:
         await ws.close(CLOSE_FORBIDDEN, "join the drill first: POST /api/join with its code")
         return
@@ -213,7 +216,7 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
     # this process's stream of the drill (owner or follower alike): events arrive only once the
     # runtime holds them, so replaying rt.records first and then the stream misses nothing
     async with rt.subscribe(state.settings.ws_queue_size) as sub:
-        await conn.send({"type": "hello", "seq": rt.head, "drill": drill.id, "scenario": drill.scenario_id,
+        await conn.send({"type": "hello", "seq": rt.head, "drill": drill_id, "scenario": scenario_id,
                          "you": {"participant": pid if info else None, "team": viewer.team, "role": user.role,
                                  "name": user.display_name},
                          "brand": rt.scenario.brand.model_dump(), "max_chars": rt.scenario.max_chars,
@@ -250,7 +253,7 @@ async def drill_socket(ws: WebSocket, drill_id: str) -> None:
             except (asyncio.CancelledError, WebSocketDisconnect):
                 pass
             except Exception:  # a send to a closed socket is expected; anything else is a bug worth a trace
-                log.exception("socket pump of drill %s ended with an error", drill.id)
+                log.exception("socket pump of drill %s ended with an error", drill_id)
             if ws.client_state == WebSocketState.CONNECTED and sub.overflowed.is_set():
                 try:
                     await ws.close(CLOSE_TOO_SLOW, "too slow: reconnect with since=<last seq>")
