@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = ["Diagnostic", "ScenarioError"]
@@ -55,8 +55,3 @@ class ScenarioError(Exception):
         if not self.diagnostics:
             return super().__str__()
         return super().__str__() + "\n" + "\n".join(d.render() for d in self.diagnostics)
-
-
-@dataclass
-class _Collector:
-    items: list[Diagnostic] = field(default_factory=list)

@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .core import DrillCore
-from .errors import DrillError
 from .events import Event
 
 __all__ = ["DrillDriver", "Sink"]
@@ -96,7 +95,7 @@ class DrillDriver:
             if wait > 0:
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=wait)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 continue  # re-plan: re-check the clock, state and the next item
             async with self._lock:
@@ -116,11 +115,3 @@ class DrillDriver:
     async def wait_ended(self) -> None:
         if self._task is not None:
             await self._task
-
-
-def check_speed(value: float) -> float:
-    from .core import SPEED_MAX, SPEED_MIN
-
-    if not SPEED_MIN <= value <= SPEED_MAX:
-        raise DrillError(f"cannot use speed {value:g}x: choose {SPEED_MIN:g}x to {SPEED_MAX:g}x", "invalid")
-    return value

@@ -74,12 +74,12 @@ class Ack:
         return f
 
     @classmethod
-    def from_frame(cls, f: dict[str, Any]) -> "Ack":
+    def from_frame(cls, f: dict[str, Any]) -> Ack:
         return cls(int(f["seq"]), f.get("id"), tuple(f.get("events", ())), bool(f.get("duplicate")), f.get("post_id"))
 
 
 class DrillRuntime:
-    def __init__(self, drill: Drill, registry: "Registry") -> None:
+    def __init__(self, drill: Drill, registry: Registry) -> None:
         self.drill = drill
         self.id = drill.id
         self.scenario = Scenario.model_validate(drill.scenario)
@@ -137,9 +137,6 @@ class DrillRuntime:
         self.driver._anchor_drill = self.core.now  # the clock continues from where it stood
         self.stale = False
 
-    def rebuild_acks(self) -> None:
-        """Kept for callers of the single-process API: acks are rebuilt as the log is read."""
-
     def _remember(self, r: LoggedEvent) -> None:
         self.records.append(r)
         self.network.apply(r.seq, r.event)
@@ -168,7 +165,7 @@ class DrillRuntime:
             self._local.discard(sub)
 
     # ------------------------------------------------------------ owning
-    async def _own(self, claim: "Claim", started: float) -> None:
+    async def _own(self, claim: Claim, started: float) -> None:
         anchor = max(self.core.now, claim.drill_t)  # neither jump nor repeat
         if time.monotonic() - started > self.registry.ttl / 4:  # loading took a while: renew before writing
             started = time.monotonic()
@@ -184,7 +181,7 @@ class DrillRuntime:
         self.driver.start()
         log.info("drill %s: this worker owns the scheduler from t=%.3f", self.id, self.driver._anchor_drill)
 
-    async def promote(self, claim: "Claim", started: float) -> None:
+    async def promote(self, claim: Claim, started: float) -> None:
         """We took the lease: catch up with the log, then run the scheduler."""
         async with self._state:
             if self.role == "owner":
@@ -215,7 +212,7 @@ class DrillRuntime:
         if was_owner or self.stale:
             try:
                 await self._rebuild()
-            except Exception:  # noqa: BLE001 - the database is unreachable: the keeper retries
+            except Exception:
                 log.exception("drill %s: cannot reload the log", self.id)
                 self.stale = True
         await self._follow_start(wait=False)  # it takes _state, which our caller holds
@@ -223,7 +220,7 @@ class DrillRuntime:
     async def _stop_driver(self) -> None:
         try:
             await self.driver.stop()
-        except Exception:  # noqa: BLE001 - a driver that died on a failed write
+        except Exception:
             pass
 
     async def _sink(self, batch: list[Event]) -> None:
@@ -347,7 +344,7 @@ class DrillRuntime:
             task.cancel()
             try:
                 await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            except (asyncio.CancelledError, Exception):
                 pass
 
     async def _follow(self, ready: asyncio.Event) -> None:
@@ -373,7 +370,7 @@ class DrillRuntime:
                         await self._take([LoggedEvent(f["seq"], Event.from_dict(f), f.get("wall")) for f in frames])
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the hub or the database is down: retry, the keeper also syncs
+            except Exception:
                 log.exception("drill %s: following the owner failed; retrying", self.id)
                 ready.set()
                 await asyncio.sleep(0.5)
