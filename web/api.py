@@ -14,6 +14,7 @@ from sim import DrillError, build_transcript
 
 from .auth import COOKIE, verify_password
 from .deps import CurrentUser, StateDep, load_drill
+from .joining import join_drill
 from .models import Drill, User
 from .runtime import DrillRuntime
 from .service import ServiceError, create_drill, drill_summary, library, participant_id
@@ -159,22 +160,15 @@ async def join(body: JoinIn, user: CurrentUser, state: StateDep) -> dict[str, An
     drill = await anyio.to_thread.run_sync(find)
     if drill is None:
         raise HTTPException(404, f"no drill with join code {body.code!r} in your organisation; check the code")
+    try:
+        drill = await join_drill(state, user, drill, body.team)
+    except DrillError as exc:
+        raise HTTPException(409, str(exc)) from exc
     rt = await state.registry.get(drill)
     pid = participant_id(user)
-    if pid not in rt.core.participants:
-        team = body.team or (user.team if user.team in drill.teams else None) or _emptiest(rt, drill.teams)
-        try:
-            await rt.submit("participant.joined", {"participant": pid, "name": user.display_name, "role": user.role},
-                            actor=pid, team=team, client_id="join")
-        except DrillError as exc:
-            raise HTTPException(409, str(exc)) from exc
     info = rt.core.participants[pid]
     return {"drill": drill_summary(drill, rt.clock()) | {"join_code": None}, "participant": pid, "team": info["team"],
             "ws": f"/ws/drills/{drill.id}"}
-
-
-def _emptiest(rt: DrillRuntime, teams: list[str]) -> str:
-    return min(teams, key=lambda t: (len(rt.core.teams[t].members), teams.index(t)))
 
 
 @router.post("/drills/{drill_id}/control")

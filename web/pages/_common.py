@@ -1,5 +1,5 @@
 """What every page shares: rendering a template or one of its blocks (htmx), the signed-in
-user, CSRF checks, and joining a drill (with its self-paced copy)."""
+user, CSRF checks (joining a drill is :func:`web.joining.join_drill`, shared with the API)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
-from sim import DrillError
-
 from ..deps import AppState, OptionalUser, load_drill, token_from
+from ..joining import join_drill
 from ..models import Drill, User
 from ..runtime import DrillRuntime
-from ..service import participant_id, personal_copy
 
 __all__ = ["LoginRequired", "PageUser", "check_csrf", "join_drill", "open_drill", "render"]
 
@@ -70,44 +68,6 @@ async def open_drill(state: AppState, user: User, drill_id: str, need: str = "tr
 
 def login_url(next_url: str) -> str:
     return "/login?next=" + quote(next_url, safe="/")
-
-
-async def join_drill(state: AppState, user: User, drill: Drill, team: str | None = None) -> Drill:
-    """Join ``drill``; for a trainer's self-paced drill, the trainee's own copy (made once).
-
-    Returns the drill to open. Raises :class:`DrillError` if the drill refuses the join.
-    """
-    pid = participant_id(user)
-    if drill.mode == "self_paced" and drill.created_by != user.id:
-        parent = await state.registry.get(drill)
-        for r in parent.records:
-            d = r.event.data
-            if r.event.type == "note" and d.get("kind") == "self_paced" and d.get("participant") == pid:
-                with state.db.session() as s:
-                    child = s.get(Drill, d["drill"])
-                if child is not None:
-                    return child
-        if parent.core.status == "ended":
-            raise DrillError("cannot join: the drill has ended", "ended")
-
-        def copy() -> Drill:
-            with state.db.session() as s:
-                owner = s.get(User, user.id)
-                assert owner is not None
-                return personal_copy(s, owner, drill)
-
-        child = await anyio.to_thread.run_sync(copy)
-        await parent.submit("note", {"kind": "self_paced", "participant": pid, "name": user.display_name,
-                                     "drill": child.id}, actor=pid, client_id="self-paced")
-        drill = child
-    rt = await state.registry.get(drill)
-    if pid not in rt.core.participants:
-        if team not in drill.teams:
-            team = user.team if user.team in drill.teams else min(
-                drill.teams, key=lambda t: (len(rt.core.teams[t].members), drill.teams.index(t)))
-        await rt.submit("participant.joined", {"participant": pid, "name": user.display_name, "role": user.role},
-                        actor=pid, team=team, client_id="join")
-    return drill
 
 
 def find_user(state: AppState, username: str) -> User | None:
