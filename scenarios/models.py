@@ -7,6 +7,7 @@ Every model forbids unknown keys so a typo is an error, never a silent no-op.
 
 from __future__ import annotations
 
+import math
 import re
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -30,6 +31,7 @@ __all__ = [
     "Scenario",
     "TimelineItem",
     "When",
+    "influence",
     "parse_duration",
 ]
 
@@ -37,6 +39,11 @@ _DURATION = re.compile(
     r"^\s*(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d{1,2})\s*$"  # [h:]mm:ss
 )
 _UNIT = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>h|m|min|s|sec)?\s*$")
+
+
+def influence(followers: int) -> float:
+    """0..1, a log scale of followers: 10 -> ~0.17, 1k -> 0.5, 1M -> 1.0."""
+    return min(1.0, math.log10(max(0, followers) + 1) / 6.0)
 
 
 def parse_duration(value: Any) -> float:
@@ -147,10 +154,7 @@ class Persona(_Strict):
 
     @property
     def influence(self) -> float:
-        """0..1, a log scale of followers: 10 -> ~0.17, 1k -> 0.5, 1M -> 1.0."""
-        import math
-
-        return min(1.0, math.log10(self.followers + 1) / 6.0)
+        return influence(self.followers)
 
 
 class Crowd(_Strict):

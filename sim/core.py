@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from scenarios.models import Burst, Effect, Expectation, Scenario
+from scenarios.models import Burst, Effect, Expectation, PostSpec, Scenario
 from scoring import Scorer
 from scoring.types import PostInfo, ReplyContext, ReplyInfo
 
@@ -27,7 +27,7 @@ from .network_state import Answer, PostRec, TeamState
 from .scheduler import Agenda
 from .seeding import rng_for
 
-__all__ = ["DrillCore", "DEFAULT_WINDOW_S", "SPEED_MIN", "SPEED_MAX"]
+__all__ = ["DEFAULT_WINDOW_S", "SPEED_MAX", "SPEED_MIN", "DrillCore"]
 
 SPEED_MIN, SPEED_MAX = 0.25, 100.0
 REACT_EVERY_S = 10.0
@@ -206,8 +206,6 @@ class DrillCore(EffectsMixin):
         if len(text) > 5000:
             raise DrillError(f"cannot inject a post of {len(text)} characters: the limit is 5000", "too_long")
         expect = Expectation(answer="optional") if data.get("expect") is None else Expectation(**data["expect"])
-        from scenarios.models import PostSpec
-
         effect = Effect(post=PostSpec(by=persona, text=text, reply_to=data.get("reply_to")), expect=expect)
         for team in self._target_teams(ev.team):
             out += self._apply_effect(team, effect, {"origin": "inject"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scenarios.models import Expectation
+from scenarios.models import Expectation, influence
 
 from .crowd import CrowdVoice
 
@@ -37,9 +37,7 @@ class PostRec:
 
     @property
     def influence(self) -> float:
-        import math
-
-        return min(1.0, math.log10(int(self.author.get("followers", 10)) + 1) / 6.0)
+        return influence(int(self.author.get("followers", 10)))
 
 
 @dataclass(frozen=True, slots=True)
