@@ -56,6 +56,10 @@ class Rubric(_Strict):
     pass_mark: int = Field(default=60, ge=0, le=100)
     gate_cap: int = Field(default=40, ge=0, le=100, description="Highest score a reply with a critical failure gets.")
     default_within_s: float | None = Field(default=900, ge=0, description="Answer window when the scenario sets none.")
+    learned: bool = Field(
+        default=True,
+        description="Consult the learned support detector (scoring/data/learned.json) for content codes.",
+    )
     criteria: dict[str, CriterionSpec]
     table: dict[str, KindRule] = Field(default_factory=dict)
     unknown_kind: KindRule = Field(default_factory=lambda: KindRule(answer="optional"))

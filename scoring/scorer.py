@@ -6,6 +6,7 @@ constructor; :meth:`Scorer.score` only reads shared state, so one scorer serves 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,8 +15,9 @@ from typing import Any, Literal
 from scenarios.models import Expectation
 
 from .analysis import Analysis, analyse
-from .criteria import ALL_ACTIONS, REGISTRY, Check, Criterion, Params
+from .criteria import ALL_ACTIONS, PUBLIC_TEXT, REGISTRY, TEXT_ACTIONS, Check, Criterion, Finding, Params
 from .errors import ScoringError
+from .learned import MODEL_FILE, LearnedModel, Prediction, load_model
 from .lexicon import Lexicon
 from .pii import PiiFinder
 from .plan import Plan, make_plan
@@ -25,9 +27,25 @@ from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, Verdict
 __all__ = ["Scorer"]
 
 _ALWAYS_LISTS = ("reported", "hedges", "hostile", "profanity", "discrimination", "endorsement", "praise")
+# wording that withholds a commitment: the learned detector is not allowed to read a promise into it
+_NO_COMMITMENT = re.compile(
+    r"\bas soon as (?:we|i|possible)\b|\bno (?:date|timeline|eta|time ?frame|firm date) (?:yet|for now)\b|"
+    r"\b(?:can't|cannot|can not|won't|not able to) (?:promise|guarantee|commit|give (?:a|you a) (?:date|time))\b|"
+    r"\b(?:hope|hoping|aim|aiming|trying) to\b"
+)
 # practices that restore an unhappy customer; on a post that only thanks or praises they are n/a (not missed)
 _RESTORE = frozenset({"empathy", "next_step", "private_channel"})
 Severity = Literal["critical", "major", "minor"]
+
+
+@lru_cache(maxsize=4)
+def _shared_model(path: str, mtime: float) -> LearnedModel:
+    return load_model(path)
+
+
+def learned_model() -> LearnedModel:
+    """The shipped learned model, read once per process (and again if the file changes)."""
+    return _shared_model(str(MODEL_FILE), MODEL_FILE.stat().st_mtime if MODEL_FILE.exists() else 0.0)
 
 
 class Scorer:
@@ -51,6 +69,7 @@ class Scorer:
         self.lexicon = Lexicon(lists)
         self.pii = PiiFinder(region)
         self._post_analysis = lru_cache(maxsize=2048)(self.analyse)
+        self.learned: LearnedModel | None = learned_model() if self.rubric.learned else None
 
     @property
     def name(self) -> str:
@@ -94,12 +113,17 @@ class Scorer:
             return self._post_analysis(post_text)
 
         brand = ctx.brand
+        pred: Prediction | None = None
+        if self.learned is not None and action in TEXT_ACTIONS and ctx.reply.text.strip():
+            pred = self.learned.predict(ctx.reply.text, ctx.post.kind)
         out: list[CriterionVerdict] = []
         for crit, spec, params in self._active:
             if action not in crit.actions:
                 continue
             check = Check(ctx=ctx, reply=reply, plan=plan, params=params, post_analysis=post_analysis, pii=self.pii, brand=brand)
             finding = crit.check(check)
+            if pred is not None and crit.code in pred.logits:
+                finding = self._support(crit, check, finding, pred)
             cv = self._verdict(crit, spec, plan, finding)
             if cv is not None:
                 out.append(cv)
@@ -129,6 +153,43 @@ class Scorer:
 
     # -- internals -------------------------------------------------------------------------------
 
+    def _support(self, crit: Criterion, check: Check, finding: Finding | None, pred: Prediction) -> Finding | None:
+        """The learned detector's say: add a verdict the rules missed, or (where trained to) doubt a rule hit."""
+        model = self.learned
+        assert model is not None
+        code = crit.code
+        if finding is not None:
+            if crit.kind == "risk" and finding.verdict is None and model.vetoes_hit(code, pred):
+                words = ", ".join(f"'{e.text}'" for e in finding.evidence if e.text) or "a rule"
+                return Finding(evidence=finding.evidence, verdict="pass", reason=(
+                    f"{words} matched, but the learned detector rates it unlikely here ({pred.prob(code):.2f})"))
+            return finding
+        if not model.fires(code, pred) or not self._learned_may_fire(code, check):
+            return None
+        p = pred.prob(code)
+        detector = f"learned:{code}"
+        spans = model.spans(code, pred)
+        evidence = tuple(check.reply.span_evidence(s, e, detector) for s, e, _ in spans)
+        if not evidence:
+            evidence = (Evidence(detector, fact=f"learned detector, confidence {p:.2f}"),)
+        base = crit.message if crit.kind == "risk" else (crit.met_message or crit.title)
+        return Finding(evidence=evidence, reason=f"{base} (learned detector, confidence {p:.2f})")
+
+    @staticmethod
+    def _learned_may_fire(code: str, check: Check) -> bool:
+        """Context the model can't see: data asked for in a DM is fine; a hedge or an approved offer is no promise."""
+        if code == "privacy":
+            return check.action in PUBLIC_TEXT
+        if code == "promise" and (check.reply.all("hedges") or _NO_COMMITMENT.search(check.reply.norm)):
+            return False  # "as soon as we can", "no date yet", "probably": the promise rule decides, not the model
+        if code == "promise" and check.plan.allowed_offer:
+            from rapidfuzz import fuzz
+
+            offer = check.plan.allowed_offer.lower()
+            limit = getattr(check.params, "offer_similarity", 60)
+            return fuzz.token_set_ratio(offer, check.reply.norm) < limit
+        return True
+
     def _verdict(self, crit: Criterion, spec: CriterionSpec, plan: Plan, finding: Any) -> CriterionVerdict | None:
         severity: Severity = "critical" if crit.code in plan.avoid else spec.severity
         evidence: tuple[Evidence, ...] = finding.evidence if finding is not None else ()
@@ -151,6 +212,8 @@ class Scorer:
             reason, better = (finding.reason if finding and finding.reason else crit.message), crit.better
         elif verdict == "met":
             reason = finding.reason if finding and finding.reason else crit.met_message
+        elif verdict == "pass" and finding is not None:
+            reason = finding.reason
         if crit.kind == "good" and verdict == "missed" and crit.code not in plan.expected and crit.code not in (
             "timeliness", "concise"
         ):

@@ -1,0 +1,343 @@
+"""The learned support detector: a linear model over the reply's words, trained on our own labelled replies.
+
+Word lists and patterns recognise the phrasings they were written from; on replies written later by
+other hands they miss new constructions (docs/scoring.md, "Held-out measurements"). This detector adds
+a second opinion that generalises a little further: one logistic-regression model per content code over
+binary features of the reply —
+
+* words (``w:``) and crude stems (``s:``): ``stole`` and ``stealing`` share ``s:stol``/``s:steal``;
+* word classes (``c:``) that say *who* without saying *which*: ``<WE>`` (we, our), ``<YOU>``, ``<THEY>``,
+  ``<I>``, ``<CAP>`` (a capitalised word inside a sentence: a name), ``<AT>`` (a handle), ``<NUM>``,
+  ``<LONGNUM>``, ``<EMAIL>``, ``<URL>``;
+* negated words (``n:``: up to three words after a negator in the same clause) and quoted words (``q:``
+  prefix), so "we can't promise" and a quote of the customer's words are features of their own;
+* bigrams (``b:``) over the stream of classes and stems: ``<CAP>_stole``, ``<WE>_caus`` generalise over
+  names and persons (trigrams were tried: no better in cross-validation, and 40 % more features);
+* the commenter's kind (``k:``).
+
+The weights live in ``scoring/data/learned.json``, written by ``python -m scoring.train`` (scikit-learn,
+a training-time dependency only). Inference here is a dictionary lookup per feature in pure Python: no
+download, no numerical library at run time. Each code has a threshold chosen by cross-validation;
+the scorer consults the model only as *support* for its rule-based criteria (``Scorer._support``), and
+every verdict it adds carries the words that weighed most as evidence (detector ``learned:<code>``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ._text import NEGATORS, normalize, quote_ranges
+from .errors import ScoringError
+from .lexicon import DATA_DIR
+
+__all__ = [
+    "MODEL_FILE", "Feature", "LearnedModel", "Prediction", "data_fingerprint", "feature_names", "features", "load_model",
+]
+
+MODEL_FILE = DATA_DIR / "learned.json"
+FORMAT = 1
+
+Feature = tuple[str, int, int]  # name, start, end (offsets into the reply; 0, 0 for whole-reply features)
+
+_TOK = re.compile(r"@[a-z0-9_]+|[a-z0-9][a-z0-9'@._/\-]*[a-z0-9]|[a-z0-9]|[£$€]|[.!?;:,\n]")
+_URL = re.compile(r"(?:https?:|www\.)|\.(?:com|co\.uk|org|net|io|gov|nhs\.uk)(?:/|$)")
+_WE = frozenset("we our us we're we've we'll we'd ours ourselves".split())
+_YOU = frozenset("you your you're you've you'll you'd yours yourself yourselves u ur".split())
+_THEY = frozenset("he she they him her them his their he's she's they're theirs".split())
+_I = frozenset("i i'm i've i'll i'd me my".split())
+_SUFFIXES = ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "ly", "s")
+_STOP = ".!?;:,\n"
+# words that weigh in the sum but mean nothing shown alone as evidence ("the", "your")
+_NOT_EVIDENCE = frozenset(
+    f"{p}{w}" for p in ("w:", "q:w:") for w in (
+        "a an the and or but so to of in on at for with by from as is are was were be been being it its this that "
+        "these those there here has have had do does did will would can could should may might just also very "
+        "really we we're we've we'll our us you your you're i i'm my me he she they them their his her".split()
+    )
+) | frozenset(f"c:{c}" for c in ("<WE>", "<YOU>", "<I>", "<THEY>"))
+_SENTENCE_END = ".!?;\n"
+
+
+@lru_cache(maxsize=65536)
+def _stem(w: str) -> str:
+    for suf in _SUFFIXES:
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def _token(tok: str, capital: bool) -> tuple[tuple[str, ...], str, bool]:
+    """(feature names, stream key, is a negator) of one token; ``capital``: capitalised inside a sentence."""
+    cls: str | None = None
+    if tok in _WE:
+        cls = "<WE>"
+    elif tok in _YOU:
+        cls = "<YOU>"
+    elif tok in _THEY:
+        cls = "<THEY>"
+    elif tok in _I:
+        cls = "<I>"
+    elif tok[0] == "@":
+        cls = "<AT>" if len(tok) > 1 else None
+    elif "@" in tok and "." in tok:
+        cls = "<EMAIL>"
+    elif ("." in tok or ":" in tok) and _URL.search(tok):
+        cls = "<URL>"
+    elif any(ch.isdigit() for ch in tok):
+        cls = "<NUM>" if len(tok) < 5 else "<LONGNUM>"
+    elif capital:
+        cls = "<CAP>"
+    stem = _stem(tok)
+    names = ["w:" + tok]
+    if stem != tok:
+        names.append("s:" + stem)
+    if cls is not None:
+        names.append("c:" + cls)
+    return tuple(names), cls or stem, tok in NEGATORS or tok.endswith("n't")
+
+
+def features(text: str, kind: str | None = None) -> list[Feature]:
+    """The features of a reply (with repeats: the model counts them), each with the reply span it stands for."""
+    norm = normalize(text)
+    quotes = quote_ranges(norm)
+    out: list[Feature] = []
+    append = out.append
+    stream: list[tuple[str, int, int]] = []  # (class or stem, start, end); "" marks punctuation
+    neg = 0
+    sentence_start = True
+    for m in _TOK.finditer(norm):
+        tok = m.group()
+        s, e = m.span()
+        if tok in _STOP:
+            if tok in _SENTENCE_END:
+                sentence_start = True
+            neg = 0
+            stream.append(("", s, e))
+            if tok == "!" or tok == "?":
+                append(("w:" + tok, s, e))
+            continue
+        names, key, negator = _token(tok, not sentence_start and text[s].isupper())
+        sentence_start = False
+        if quotes and any(a <= s < b for a, b in quotes):
+            for n in names:
+                append(("q:" + n, s, e))
+        else:
+            for n in names:
+                append((n, s, e))
+            if neg:
+                append(("n:" + key, s, e))
+        if neg:
+            neg -= 1
+        if negator:
+            neg = 3
+        stream.append((key, s, e))
+    for i in range(len(stream) - 1):
+        a, s, _ = stream[i]
+        b, _, e = stream[i + 1]
+        if a and b:
+            append(("b:" + a + "_" + b, s, e))
+    if kind:
+        append(("k:" + kind, 0, 0))
+    return out
+
+
+def feature_names(text: str, kind: str | None = None) -> list[str | tuple[str, ...]]:
+    """:func:`features` without offsets, for scoring: a token's own features come as one tuple (cached per token).
+
+    Flattened, it is exactly ``[name for name, _, _ in features(text, kind)]`` (a test holds the two together).
+    """
+    norm = normalize(text)
+    quotes = quote_ranges(norm)
+    out: list[str | tuple[str, ...]] = []
+    append = out.append
+    prev = ""
+    neg = 0
+    sentence_start = True
+    for m in _TOK.finditer(norm):
+        tok = m.group()
+        if tok in _STOP:
+            if tok in _SENTENCE_END:
+                sentence_start = True
+            neg = 0
+            prev = ""
+            if tok == "!" or tok == "?":
+                append("w:" + tok)
+            continue
+        s = m.start()
+        names, key, negator = _token(tok, not sentence_start and text[s].isupper())
+        sentence_start = False
+        if quotes and any(a <= s < b for a, b in quotes):
+            append(tuple("q:" + n for n in names))
+        else:
+            append(names)
+            if neg:
+                append("n:" + key)
+        if neg:
+            neg -= 1
+        if negator:
+            neg = 3
+        if prev:
+            append("b:" + prev + "_" + key)
+        prev = key
+    if kind:
+        append("k:" + kind)
+    return out
+
+
+@dataclass(slots=True)
+class Prediction:
+    """The model's log-odds per code for one reply (and the reply, to find the evidence when asked)."""
+
+    logits: dict[str, float]
+    text: str
+    kind: str | None
+    _feats: list[Feature] | None = None
+
+    def prob(self, code: str) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
+
+    def feats(self) -> list[Feature]:
+        if self._feats is None:
+            self._feats = features(self.text, self.kind)
+        return self._feats
+
+
+@dataclass(slots=True)
+class LearnedModel:
+    """Per-code linear weights (code → feature → weight), biases, and the thresholds the scorer applies."""
+
+    weights: dict[str, dict[str, float]]
+    bias: dict[str, float]
+    thresholds: dict[str, float]
+    vetoes: dict[str, float]
+    fingerprint: str
+    meta: dict[str, Any]
+    codes: tuple[str, ...] = ()
+    _rows: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    _bias: tuple[float, ...] = ()
+    _token_rows: dict[tuple[str, ...], tuple[float, ...] | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # one row of weights (every code) per feature: a reply costs a lookup per feature and a column sum
+        self.codes = tuple(self.weights)
+        self._bias = tuple(self.bias[c] for c in self.codes)
+        names = {f for ws in self.weights.values() for f in ws}
+        self._rows = {f: tuple(self.weights[c].get(f, 0.0) for c in self.codes) for f in names}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "learned model") -> LearnedModel:
+        if data.get("format") != FORMAT:
+            raise ScoringError(f"{where}: format {data.get('format')!r}, expected {FORMAT}; rerun python -m scoring.train")
+        try:
+            return cls(
+                weights={c: {f: float(w) for f, w in ws.items()} for c, ws in data["weights"].items()},
+                bias={c: float(b) for c, b in data["bias"].items()},
+                thresholds={c: float(t) for c, t in data["thresholds"].items()},
+                vetoes={c: float(t) for c, t in data.get("vetoes", {}).items()},
+                fingerprint=str(data["fingerprint"]),
+                meta=dict(data.get("meta", {})),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ScoringError(f"{where}: malformed ({exc!r}); rerun python -m scoring.train") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "fingerprint": self.fingerprint,
+            "thresholds": self.thresholds,
+            "vetoes": self.vetoes,
+            "bias": {c: round(b, 4) for c, b in self.bias.items()},
+            "meta": self.meta,
+            "weights": {c: {f: round(w, 4) for f, w in sorted(ws.items())} for c, ws in self.weights.items()},
+        }
+
+    def predict(self, text: str, kind: str | None = None) -> Prediction:
+        """Probabilities for every code the model knows."""
+        rows: list[tuple[float, ...]] = []
+        get = self._rows.get
+        for f in feature_names(text, kind):
+            row = get(f) if isinstance(f, str) else self._token_row(f)
+            if row is not None:
+                rows.append(row)
+        zs = [b + sum(col) for b, col in zip(self._bias, zip(*rows))] if rows else self._bias
+        return Prediction(logits=dict(zip(self.codes, zs)), text=text, kind=kind)
+
+    def fires(self, code: str, pred: Prediction) -> bool:
+        """True when ``code``'s probability reaches its threshold (compared as log-odds: no exp per reply)."""
+        t = self.thresholds.get(code, 2.0)
+        return t <= 1.0 and pred.logits[code] >= _logit(t)
+
+    def vetoes_hit(self, code: str, pred: Prediction) -> bool:
+        """True when a rule hit on ``code`` should be doubted: probability under the code's veto level."""
+        v = self.vetoes.get(code, 0.0)
+        return v > 0.0 and pred.logits[code] < _logit(v)
+
+    def _token_row(self, names: tuple[str, ...]) -> tuple[float, ...] | None:
+        """The summed weights of one token's own features (cached: most tokens recur)."""
+        try:
+            return self._token_rows[names]
+        except KeyError:
+            rows = [r for r in map(self._rows.get, names) if r is not None]
+            row = tuple(map(sum, zip(*rows))) if rows else None
+            if len(self._token_rows) < 200_000:
+                self._token_rows[names] = row
+            return row
+
+    def spans(self, code: str, pred: Prediction, limit: int = 3) -> list[tuple[int, int, float]]:
+        """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
+        ws = self.weights[code]
+        best: dict[tuple[int, int], float] = {}
+        for name, s, e in pred.feats():
+            w = ws.get(name, 0.0)
+            if w > 0 and s != e and name not in _NOT_EVIDENCE:
+                best[(s, e)] = max(best.get((s, e), 0.0), w)
+        out: list[tuple[int, int, float]] = []
+        for (s, e), w in sorted(best.items(), key=lambda kv: -kv[1]):
+            if any(s < oe and os_ < e for os_, oe, _ in out):
+                continue
+            out.append((s, e, w))
+            if len(out) == limit:
+                break
+        return sorted(out)
+
+
+@lru_cache(maxsize=256)
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1.0 - p))
+
+
+def data_fingerprint(items: Iterable[dict[str, Any]]) -> str:
+    """A stable hash of the training items' ids, texts, kinds and labels (to tell a stale model)."""
+    h = hashlib.sha256()
+    for it in sorted(items, key=lambda i: str(i["id"])):
+        rec = [it["id"], it["post"]["text"], it["post"].get("kind"), it["reply"]["text"],
+               it["reply"].get("action", "reply"), sorted(it["codes"])]
+        h.update(json.dumps(rec, ensure_ascii=False).encode())
+    return h.hexdigest()[:16]
+
+
+def load_model(path: str | Path | None = None) -> LearnedModel:
+    """Read the model file (``scoring/data/learned.json`` by default)."""
+    p = Path(path) if path is not None else MODEL_FILE
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScoringError(f"{p}: no learned model; run python -m scoring.train (or set learned: false in the rubric)") from exc
+    except json.JSONDecodeError as exc:
+        raise ScoringError(f"{p}:{exc.lineno}: not JSON ({exc.msg}); rerun python -m scoring.train") from exc
+    return LearnedModel.from_dict(data, str(p))
+
+
+def top_words(model: LearnedModel, code: str, n: int = 20) -> Sequence[tuple[str, float]]:
+    """The features that weigh most for ``code`` (for docs and debugging)."""
+    return sorted(model.weights[code].items(), key=lambda fw: -fw[1])[:n]

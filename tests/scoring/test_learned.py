@@ -1,0 +1,150 @@
+"""The learned support detector: features, inference, how the scorer uses it, and that the shipped model is current."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scenarios.models import Expectation
+from scoring import Scorer, ScoringError
+from scoring.evaluate import load_labelled
+from scoring.learned import MODEL_FILE, LearnedModel, data_fingerprint, feature_names, features, load_model
+from scoring.rubric import load_rubric
+from scoring.train import dump, train, training_items
+from scoring.types import PostInfo, ReplyContext, ReplyInfo
+
+CUSTOMER = PostInfo("My order never arrived and nobody answers the phone!", kind="unhappy_customer")
+
+
+def names(text: str, kind: str | None = None) -> list[str]:
+    return [f for f, _, _ in features(text, kind)]
+
+
+def toy(weights: dict[str, dict[str, float]], thresholds: dict[str, float], vetoes: dict[str, float] | None = None,
+        ) -> LearnedModel:
+    return LearnedModel.from_dict({
+        "format": 1, "fingerprint": "test", "weights": weights, "bias": {c: -4.0 for c in weights},
+        "thresholds": thresholds, "vetoes": vetoes or {},
+    })
+
+
+def scorer_with(model: LearnedModel | None) -> Scorer:
+    s = Scorer(load_rubric("default").model_copy(update={"learned": model is not None}))
+    s.learned = model
+    return s
+
+
+def ctx(text: str, action: str = "reply", expect: Expectation | None = None) -> ReplyContext:
+    return ReplyContext(post=CUSTOMER, reply=ReplyInfo(text=text, action=action), expect=expect)
+
+
+# -- features ----------------------------------------------------------------------------------
+
+
+def test_features_abstract_who_does_what() -> None:
+    """Names, handles, numbers and persons become classes, so a pattern learned on one name covers another."""
+    f = names("Sorry - Dave from @QuickShip stole 3 parcels, we know.")
+    assert {"c:<CAP>", "c:<AT>", "c:<NUM>", "c:<WE>"} <= set(f)
+    assert "b:<CAP>_from" in f and "b:<AT>_stole" in f and "b:stole_<NUM>" in f  # bigrams over classes and stems
+    assert names("Dave stole it")[0] == "w:dave" and "c:<CAP>" not in names("Dave stole it")  # sentence start
+
+
+def test_features_mark_negation_and_quotes() -> None:
+    """Words after a negator, and quoted words, are features of their own; offsets are the reply's."""
+    f = features('We can\'t promise a date. You said "useless".')
+    by_name = {n: (s, e) for n, s, e in f}
+    assert "n:promise" in by_name and "q:w:useless" in by_name and "w:useless" not in by_name
+    s, e = by_name["q:w:useless"]
+    assert 'We can\'t promise a date. You said "useless".'[s:e] == "useless"
+    assert "n:date" in by_name and "n:you" not in by_name  # three words after the negator, same clause
+    assert not any(n.startswith("n:") for n in names("We promise. A date, a time."))
+
+
+# -- inference and scorer integration -------------------------------------------------------------
+
+
+def test_model_adds_a_verdict_the_rules_miss_with_word_evidence() -> None:
+    """A model hit above threshold fails the risk, with the words that weighed most as evidence."""
+    model = toy({"confidential": {"w:widgets": 6.0, "w:quietly": 3.0}}, {"confidential": 0.5})
+    text = "Our widgets are quietly lovely this year."
+    v = scorer_with(model).score(ctx(text))
+    assert "confidential" in v.flags
+    cv = next(c for c in v.criteria if c.code == "confidential")
+    assert [e.text for e in cv.evidence] == ["widgets", "quietly"]  # in reply order
+    assert all(e.detector == "learned:confidential" and text[e.start:e.end] == e.text for e in cv.evidence)
+    assert "learned detector" in cv.reason
+    assert "confidential" not in scorer_with(None).score(ctx(text)).flags  # the rules alone miss it
+
+
+def test_model_below_threshold_adds_nothing() -> None:
+    model = toy({"confidential": {"w:widgets": 4.5}}, {"confidential": 0.9})  # p = sigmoid(0.5) ≈ 0.62
+    assert "confidential" not in scorer_with(model).score(ctx("The widgets are fine.")).flags
+
+
+def test_veto_turns_a_doubtful_rule_hit_into_a_pass_that_keeps_its_evidence() -> None:
+    """Where trained to, a rule hit the model rates very unlikely passes, saying so and keeping the rule's words."""
+    text = "Sorry, this is totally our fault. Please DM us."
+    assert "liability" in scorer_with(None).score(ctx(text)).flags
+    v = scorer_with(toy({"liability": {}}, {"liability": 2.0}, {"liability": 0.5})).score(ctx(text))
+    cv = next(c for c in v.criteria if c.code == "liability")
+    assert cv.verdict == "pass" and "learned detector rates it unlikely" in cv.reason and cv.evidence
+    assert "liability" not in v.flags
+
+
+def test_model_respects_context_it_cannot_see() -> None:
+    """Personal data in a DM is fine; the scenario's approved offer is not a promise."""
+    model = toy({"privacy": {"w:postcode": 8.0}, "promise": {"w:refund": 8.0}}, {"privacy": 0.5, "promise": 0.5})
+    s = scorer_with(model)
+    assert "privacy" in s.score(ctx("What's your postcode?")).flags
+    assert "privacy" not in s.score(ctx("What's your postcode?", action="dm")).flags
+    offer = Expectation(allowed_offer="a full refund of the delivery fee")
+    assert "promise" in s.score(ctx("You'll get a refund.")).flags
+    assert "promise" not in s.score(ctx("We can offer a full refund of the delivery fee.", expect=offer)).flags
+
+
+def test_rubric_can_turn_the_model_off() -> None:
+    assert Scorer().learned is not None
+    assert Scorer(load_rubric("default").model_copy(update={"learned": False})).learned is None
+
+
+def test_malformed_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "learned.json"
+    bad.write_text('{"format": 1,\n "weights": ', encoding="utf-8")
+    with pytest.raises(ScoringError, match=r"learned.json:2: not JSON"):
+        load_model(bad)
+    bad.write_text('{"format": 99}', encoding="utf-8")
+    with pytest.raises(ScoringError, match="format 99"):
+        load_model(bad)
+    bad.write_text('{"format": 1, "weights": {"x": 3}}', encoding="utf-8")
+    with pytest.raises(ScoringError, match="malformed"):
+        load_model(bad)
+
+
+# -- the shipped model -----------------------------------------------------------------------------
+
+
+def test_shipped_model_was_trained_on_the_current_labels() -> None:
+    """Editing the labelled set without rerunning python -m scoring.train fails here."""
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["fingerprint"] == data_fingerprint(training_items(load_labelled()))
+
+
+def test_training_never_sees_the_blind_split() -> None:
+    items = load_labelled()
+    assert items and not any(i["split"] == "heldout4" for i in training_items(items))
+
+
+def test_retraining_reproduces_the_shipped_model() -> None:
+    """Training is deterministic: the same data gives the same file, byte for byte."""
+    model = train(load_labelled(), report=False)
+    assert dump(model) == MODEL_FILE.read_text(encoding="utf-8")
+
+
+def test_fast_feature_names_match_the_features_the_model_was_trained_on() -> None:
+    """The scoring fast path reads exactly the features training used (as a multiset), on every labelled reply."""
+    for item in load_labelled():
+        text, kind = item["reply"]["text"], item["post"].get("kind")
+        flat = [n for f in feature_names(text, kind) for n in ((f,) if isinstance(f, str) else f)]
+        assert sorted(flat) == sorted(n for n, _, _ in features(text, kind)), item["id"]
