@@ -28,7 +28,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -336,8 +336,3 @@ def load_model(path: str | Path | None = None) -> LearnedModel:
     except json.JSONDecodeError as exc:
         raise ScoringError(f"{p}:{exc.lineno}: not JSON ({exc.msg}); rerun python -m scoring.train") from exc
     return LearnedModel.from_dict(data, str(p))
-
-
-def top_words(model: LearnedModel, code: str, n: int = 20) -> Sequence[tuple[str, float]]:
-    """The features that weigh most for ``code`` (for docs and debugging)."""
-    return sorted(model.weights[code].items(), key=lambda fw: -fw[1])[:n]

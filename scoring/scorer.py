@@ -6,7 +6,6 @@ constructor; :meth:`Scorer.score` only reads shared state, so one scorer serves 
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, Literal
 from scenarios.models import Expectation
 
 from .analysis import Analysis, analyse
-from .criteria import ALL_ACTIONS, PUBLIC_TEXT, REGISTRY, TEXT_ACTIONS, Check, Criterion, Finding, Params
+from .criteria import ALL_ACTIONS, REGISTRY, TEXT_ACTIONS, Check, Criterion, Finding, Params
 from .errors import ScoringError
 from .learned import MODEL_FILE, LearnedModel, Prediction, load_model
 from .lexicon import Lexicon
@@ -27,12 +26,6 @@ from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, Verdict
 __all__ = ["Scorer"]
 
 _ALWAYS_LISTS = ("reported", "hedges", "hostile", "profanity", "discrimination", "endorsement", "praise")
-# wording that withholds a commitment: the learned detector is not allowed to read a promise into it
-_NO_COMMITMENT = re.compile(
-    r"\bas soon as (?:we|i|possible)\b|\bno (?:date|timeline|eta|time ?frame|firm date) (?:yet|for now)\b|"
-    r"\b(?:can't|cannot|can not|won't|not able to) (?:promise|guarantee|commit|give (?:a|you a) (?:date|time))\b|"
-    r"\b(?:hope|hoping|aim|aiming|trying) to\b"
-)
 # practices that restore an unhappy customer; on a post that only thanks or praises they are n/a (not missed)
 _RESTORE = frozenset({"empathy", "next_step", "private_channel"})
 Severity = Literal["critical", "major", "minor"]
@@ -164,7 +157,7 @@ class Scorer:
                 return Finding(evidence=finding.evidence, verdict="pass", reason=(
                     f"{words} matched, but the learned detector rates it unlikely here ({pred.prob(code):.2f})"))
             return finding
-        if not model.fires(code, pred) or not self._learned_may_fire(code, check):
+        if not model.fires(code, pred) or (crit.admits_learned is not None and not crit.admits_learned(check)):
             return None
         p = pred.prob(code)
         detector = f"learned:{code}"
@@ -174,21 +167,6 @@ class Scorer:
             evidence = (Evidence(detector, fact=f"learned detector, confidence {p:.2f}"),)
         base = crit.message if crit.kind == "risk" else (crit.met_message or crit.title)
         return Finding(evidence=evidence, reason=f"{base} (learned detector, confidence {p:.2f})")
-
-    @staticmethod
-    def _learned_may_fire(code: str, check: Check) -> bool:
-        """Context the model can't see: data asked for in a DM is fine; a hedge or an approved offer is no promise."""
-        if code == "privacy":
-            return check.action in PUBLIC_TEXT
-        if code == "promise" and (check.reply.all("hedges") or _NO_COMMITMENT.search(check.reply.norm)):
-            return False  # "as soon as we can", "no date yet", "probably": the promise rule decides, not the model
-        if code == "promise" and check.plan.allowed_offer:
-            from rapidfuzz import fuzz
-
-            offer = check.plan.allowed_offer.lower()
-            limit = getattr(check.params, "offer_similarity", 60)
-            return fuzz.token_set_ratio(offer, check.reply.norm) < limit
-        return True
 
     def _verdict(self, crit: Criterion, spec: CriterionSpec, plan: Plan, finding: Any) -> CriterionVerdict | None:
         severity: Severity = "critical" if crit.code in plan.avoid else spec.severity

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .criteria import RISK_CODES
 from .evaluate import BLIND, LABELLED, context_of, load_labelled
 from .learned import FORMAT, MODEL_FILE, LearnedModel, data_fingerprint, features
 
@@ -39,7 +40,6 @@ CODES = (
     "liability", "promise", "privacy", "confidential", "speculation", "hostile", "discrimination", "defamation",
     "profanity", "disclaimer", "empathy", "next_step", "private_channel", "escalation", "sourced",
 )
-RISK = frozenset(CODES[:10])
 TEXT = frozenset({"reply", "quote", "dm"})
 CALIBRATION = ("heldout3", "tune4")  # parts written after the rules were last tuned on their own
 C = 1.0
@@ -156,7 +156,7 @@ def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float 
                 continue  # the model's own additions must be right most of the time, or it is not used at t
             base = _prf([ri or pi >= t for ri, pi in zip(r, p)], g)[2]
             cands.append((round(base, 9), t, 0.0))
-            for v in VETO_GRID[1:] if c in RISK else ():
+            for v in VETO_GRID[1:] if c in RISK_CODES else ():
                 f1 = _prf([(ri and pi >= v) or pi >= t for ri, pi in zip(r, p)], g)[2]
                 if f1 >= base + VETO_MARGIN:
                     cands.append((round(f1, 9), t, v))

@@ -109,3 +109,5 @@ class Criterion:
     check: Callable[[Check], Finding | None]
     actions: frozenset[str] = TEXT_ACTIONS
     met_message: str = ""
+    # context the learned support detector can't see: False vetoes a verdict it would add (scoring/learned.py)
+    admits_learned: Callable[[Check], bool] | None = None

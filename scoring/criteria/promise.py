@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 from rapidfuzz import fuzz
 
@@ -28,12 +30,30 @@ def check(c: Check) -> Finding | None:
         lo, hi = c.reply.clause_of(h.start)
         if any(lo <= g.start < hi and not (h.start <= g.start < h.end) for g in hedges):
             continue  # "hopefully back by 5" is a guess: speculation, not a promise
-        if c.plan.allowed_offer:
-            s, e = c.reply.sentence_of(h.start)
-            if fuzz.token_set_ratio(c.plan.allowed_offer.lower(), c.reply.norm[s:e]) >= p.offer_similarity:
-                continue
+        if _is_offer(c, c.reply.norm[slice(*c.reply.sentence_of(h.start))]):
+            continue
         hits.append(h)
     return lex_finding(c, hits)
+
+
+def _is_offer(c: Check, text: str) -> bool:
+    """True when ``text`` matches the goodwill offer the scenario approved."""
+    offer = c.plan.allowed_offer
+    return offer is not None and fuzz.token_set_ratio(offer.lower(), text) >= c.params.offer_similarity
+
+
+# wording that withholds a commitment: the learned detector may not read a promise into it
+_NO_COMMITMENT = re.compile(
+    r"\bas soon as (?:we|i|possible)\b|\bno (?:date|timeline|eta|time ?frame|firm date) (?:yet|for now)\b|"
+    r"\b(?:can't|cannot|can not|won't|not able to) (?:promise|guarantee|commit|give (?:a|you a) (?:date|time))\b|"
+    r"\b(?:hope|hoping|aim|aiming|trying) to\b"
+)
+
+
+def admits_learned(c: Check) -> bool:
+    """A hedge ("as soon as we can", "no date yet", "probably") or the approved offer is the rule's call, not the model's."""
+    p: PromiseParams = c.params
+    return not (c.reply.all(p.hedges) or _NO_COMMITMENT.search(c.reply.norm) or _is_offer(c, c.reply.norm))
 
 
 CRITERION = Criterion(
@@ -55,4 +75,5 @@ CRITERION = Criterion(
     ),
     params=PromiseParams,
     check=check,
+    admits_learned=admits_learned,
 )
