@@ -53,7 +53,7 @@ def lex_finding(c: Check, hits: list[Match], reason: str = "") -> Finding | None
     return Finding(tuple(c.reply.evidence(h) for h in hits), reason)
 
 
-def not_self_directed(c: Check, hits: list[Match], sections: Iterable[str] = ("insult",)) -> list[Match]:
+def not_self_directed(c: Check, hits: list[Match], sections: Iterable[str] = ("insult", "harsh")) -> list[Match]:
     """Drop insults the brand says of itself ("we've been rubbish lately", "we were useless today"): not hostility."""
     wanted = set(sections)
     out = []

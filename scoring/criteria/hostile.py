@@ -30,12 +30,12 @@ def check(c: Check) -> Finding | None:
     return lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
 
 
-_TARGETED = frozenset({"insult", "condescension", "blame"})
+_TARGETED = frozenset({"insult", "harsh", "condescension", "blame"})
 
 
 def _elsewhere(c: Check, h: Match) -> bool:
     """An insult, condescension or blame word aimed at the brand itself, a third party or the situation; or an echo."""
-    if h.section in _TARGETED and aimed_elsewhere(c, h, situation=h.section == "insult"):
+    if h.section in _TARGETED and aimed_elsewhere(c, h, situation=h.section in ("insult", "harsh")):
         return True
     return echo_question(c, h)
 

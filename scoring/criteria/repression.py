@@ -14,6 +14,11 @@ class RepressionParams(Params):
     abuse_lists: tuple[str, ...] = Field(
         default=("hostile", "profanity", "discrimination"), description="A post with hits here may be hidden."
     )
+    civil_sections: tuple[str, ...] = Field(
+        default=("harsh", "sarcasm", "condescension", "blame", "argument", "dismissive", "banter"),
+        description="Sections of those lists that are harsh but civil criticism in a post, not abuse "
+        "('useless', 'you people'): they do not make a post hideable.",
+    )
 
 
 def check(c: Check) -> Finding | None:
@@ -22,7 +27,7 @@ def check(c: Check) -> Finding | None:
         return None
     post = c.post
     for name in p.abuse_lists:
-        if post.spans(name, skip_quotes=False):
+        if post.spans(name, skip_quotes=False, exclude=p.civil_sections):
             return None
     who = (c.plan.kind or "commenter").replace("_", " ")
     verb = {"hide": "hid", "delete": "deleted", "report": "reported"}.get(c.action, c.action)
