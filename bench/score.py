@@ -51,11 +51,12 @@ def main() -> int:
 
     from scenarios.models import Expectation
     from scoring import Scorer
+    from scoring.evaluate import BLIND
     from scoring.types import PostInfo, ReplyContext, ReplyInfo
 
     items = [json.loads(line) for line in (ROOT / "tests/scoring/labelled.jsonl").open(encoding="utf-8")]
     # the blind split is never scored outside its recorded measurements
-    items = [it for it in items if it["split"] != "heldout4"]
+    items = [it for it in items if it["split"] not in BLIND]
     ctxs = []
     for i in range(args.n):
         it = items[i % len(items)]

@@ -150,13 +150,18 @@ def features(text: str, kind: str | None = None) -> list[Feature]:
     return out
 
 
-def feature_names(text: str, kind: str | None = None) -> list[str | tuple[str, ...]]:
+def feature_names(text: str, kind: str | None = None, norm: str | None = None,
+                  quotes: tuple[tuple[int, int], ...] | None = None) -> list[str | tuple[str, ...]]:
     """:func:`features` without offsets, for scoring: a token's own features come as one tuple (cached per token).
 
     Flattened, it is exactly ``[name for name, _, _ in features(text, kind)]`` (a test holds the two together).
+    ``norm`` and ``quotes``, when given, are ``normalize(text)`` and its quote ranges (the scorer's analysis
+    already holds them).
     """
-    norm = normalize(text)
-    quotes = quote_ranges(norm)
+    if norm is None:
+        norm = normalize(text)
+    if quotes is None:
+        quotes = quote_ranges(norm)
     out: list[str | tuple[str, ...]] = []
     append = out.append
     prev = ""
@@ -201,6 +206,7 @@ class Prediction:
     text: str
     kind: str | None
     _feats: list[Feature] | None = None
+    _shown: list[Feature] | None = None
 
     def prob(self, code: str) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
@@ -209,6 +215,12 @@ class Prediction:
         if self._feats is None:
             self._feats = features(self.text, self.kind)
         return self._feats
+
+    def shown(self) -> list[Feature]:
+        """The features that may stand as evidence: a span of the reply, not a bare function word."""
+        if self._shown is None:
+            self._shown = [f for f in self.feats() if f[1] != f[2] and f[0] not in _NOT_EVIDENCE]
+        return self._shown
 
 
 @dataclass(slots=True)
@@ -260,11 +272,12 @@ class LearnedModel:
             "weights": {c: {f: round(w, 4) for f, w in sorted(ws.items())} for c, ws in self.weights.items()},
         }
 
-    def predict(self, text: str, kind: str | None = None) -> Prediction:
-        """Probabilities for every code the model knows."""
+    def predict(self, text: str, kind: str | None = None, norm: str | None = None,
+                quotes: tuple[tuple[int, int], ...] | None = None) -> Prediction:
+        """Log-odds for every code the model knows (``norm``, ``quotes``: see :func:`feature_names`)."""
         rows: list[tuple[float, ...]] = []
         get = self._rows.get
-        for f in feature_names(text, kind):
+        for f in feature_names(text, kind, norm, quotes):
             row = get(f) if isinstance(f, str) else self._token_row(f)
             if row is not None:
                 rows.append(row)
@@ -296,10 +309,10 @@ class LearnedModel:
         """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
         ws = self.weights[code]
         best: dict[tuple[int, int], float] = {}
-        for name, s, e in pred.feats():
+        for name, s, e in pred.shown():
             w = ws.get(name, 0.0)
-            if w > 0 and s != e and name not in _NOT_EVIDENCE:
-                best[(s, e)] = max(best.get((s, e), 0.0), w)
+            if w > 0 and w > best.get((s, e), 0.0):
+                best[(s, e)] = w
         out: list[tuple[int, int, float]] = []
         for (s, e), w in sorted(best.items(), key=lambda kv: -kv[1]):
             if any(s < oe and os_ < e for os_, oe, _ in out):

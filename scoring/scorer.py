@@ -108,7 +108,7 @@ class Scorer:
         brand = ctx.brand
         pred: Prediction | None = None
         if self.learned is not None and action in TEXT_ACTIONS and ctx.reply.text.strip():
-            pred = self.learned.predict(ctx.reply.text, ctx.post.kind)
+            pred = self.learned.predict(ctx.reply.text, ctx.post.kind, reply.norm, reply.quotes)
         out: list[CriterionVerdict] = []
         for crit, spec, params in self._active:
             if action not in crit.actions:

@@ -8,23 +8,24 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout4, written from docs/labelling.md alone before the fourth round's tuning) at its one
-# recorded measurement (docs/scoring.md, "Held-out measurements", #5), rounded down: a change that lowers any fails.
-FLOOR4 = {
-    "confidential": (0.92, 0.63), "defamation": (0.76, 0.56), "disclaimer": (1.00, 0.91),
-    "discrimination": (1.00, 0.53), "endorsement": (0.92, 0.75), "feeding": (0.95, 0.92),
-    "hostile": (0.74, 0.58), "liability": (0.86, 0.82), "privacy": (0.80, 0.80), "profanity": (1.00, 0.86),
-    "promise": (0.90, 0.90), "repression": (0.96, 0.83), "speculation": (0.91, 0.68),
+# The blind set (split heldout5, written from docs/labelling.md alone before the fifth round's changes were measured on
+# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #6), rounded down: a change that lowers
+# any fails.
+FLOOR_BLIND = {
+    "confidential": (0.77, 0.52), "defamation": (0.85, 0.74), "disclaimer": (1.00, 0.83),
+    "discrimination": (0.92, 0.74), "endorsement": (0.88, 0.71), "feeding": (0.96, 0.91),
+    "hostile": (0.70, 0.80), "liability": (1.00, 0.27), "privacy": (0.88, 0.75), "profanity": (0.96, 0.90),
+    "promise": (0.96, 0.78), "repression": (0.94, 0.97), "speculation": (1.00, 0.73),
 }
-GOOD_FLOOR4 = {"empathy": 0.96, "escalation": 0.91, "next_step": 0.88, "private_channel": 0.97, "sourced": 0.91}
-# The tuning parts (everything but heldout4; the learned detector was fitted on them, so these are in-sample), rounded down.
+GOOD_FLOOR_BLIND = {"empathy": 0.97, "escalation": 0.87, "next_step": 0.94, "private_channel": 0.96, "sourced": 0.96}
+# The tuning parts (everything but heldout5; the learned detector was fitted on them, so these are in-sample), rounded down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 0.99), "defamation": (0.94, 0.99), "disclaimer": (1.00, 1.00),
-    "discrimination": (1.00, 0.72), "endorsement": (0.98, 0.87), "feeding": (0.96, 0.91),
-    "hostile": (0.83, 0.68), "liability": (0.96, 0.99), "privacy": (1.00, 0.99), "profanity": (1.00, 0.80),
-    "promise": (0.96, 0.99), "repression": (1.00, 0.90), "speculation": (0.94, 0.84),
+    "confidential": (0.99, 0.99), "defamation": (0.95, 0.99), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.99, 0.99), "endorsement": (0.95, 0.74), "feeding": (0.95, 0.92),
+    "hostile": (0.83, 0.99), "liability": (0.97, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 0.99),
+    "promise": (0.98, 0.99), "repression": (0.98, 0.98), "speculation": (0.96, 0.99),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.94, "next_step": 0.98, "private_channel": 0.99, "sourced": 0.95}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.93, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +65,13 @@ def test_tuning_does_not_regress(tuning: dict[str, dict[str, float]]) -> None:
 
 def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
     """The blind set stays at or above its recorded measurement (regression floor)."""
-    _check(blind, FLOOR4, GOOD_FLOOR4)
+    _check(blind, FLOOR_BLIND, GOOD_FLOOR_BLIND)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
-    "privacy, repression, speculation (recall and/or precision); see docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, disclaimer, discrimination, endorsement, hostile, "
+    "liability, privacy, promise, speculation (recall and/or precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""

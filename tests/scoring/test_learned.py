@@ -9,7 +9,7 @@ import pytest
 
 from scenarios.models import Expectation
 from scoring import Scorer, ScoringError
-from scoring.evaluate import load_labelled
+from scoring.evaluate import BLIND, load_labelled
 from scoring.learned import MODEL_FILE, LearnedModel, data_fingerprint, feature_names, features, load_model
 from scoring.rubric import load_rubric
 from scoring.train import dump, train, training_items
@@ -133,7 +133,8 @@ def test_shipped_model_was_trained_on_the_current_labels() -> None:
 
 def test_training_never_sees_the_blind_split() -> None:
     items = load_labelled()
-    assert items and not any(i["split"] == "heldout4" for i in training_items(items))
+    assert any(i["split"] in BLIND for i in items)
+    assert not any(i["split"] in BLIND for i in training_items(items))
 
 
 def test_retraining_reproduces_the_shipped_model() -> None:
@@ -148,3 +149,15 @@ def test_fast_feature_names_match_the_features_the_model_was_trained_on() -> Non
         text, kind = item["reply"]["text"], item["post"].get("kind")
         flat = [n for f in feature_names(text, kind) for n in ((f,) if isinstance(f, str) else f)]
         assert sorted(flat) == sorted(n for n, _, _ in features(text, kind)), item["id"]
+
+
+def test_insults_and_swearing_are_never_doubted_by_the_model() -> None:
+    """Training never gives hostile/profanity a veto: a veto chosen on our replies rated real insults unlikely."""
+    from scoring.train import UNVETOED
+
+    shipped = load_model()
+    assert UNVETOED and not set(shipped.vetoes) & UNVETOED
+    scorer = Scorer()
+    for text in ("Only a moron would think that.", "Shut up, you pathetic clown.", "wtf is this, read the f*cking manual"):
+        v = scorer.score(ReplyContext(PostInfo("Long political rant about taxes."), ReplyInfo(text)))
+        assert {"hostile", "profanity"} & set(v.flags), (text, v.flags)
