@@ -12,12 +12,12 @@ Needs scikit-learn (``pip install -e '.[test]'`` brings it); the scorer itself n
   small (the report shows the pruned model's own cross-validated figures).
 * **Thresholds**: 5-fold cross-validation grouped by post (no post is in both the fitted and the predicted
   fold) gives each item an out-of-fold probability. For each code the scorer fires on "rules OR model ≥ t",
-  and for a risk code (but ``UNVETOED``) it may also drop a rule hit the model rates below a *veto* v (v = t: the model
-  decides alone, the rules' hit being one more opinion it overrules); t and v are chosen to maximise F1
+  and for a risk code (but ``UNVETOED``) it may also drop a rule hit the model rates below a *veto* v
+  (v = t: the model decides alone, the rules' hit being one more opinion it overrules); t and v are chosen to maximise F1
   of that combination, computed on the items the rules were **not** tuned on (``CALIBRATION`` splits, plus
   the scenario library's model answers, which must stay clean), so the rules' figures there are honest.
   The combination may not be less precise than ``PRECISION_FLOOR`` (or than the rules alone, where they
-  are below it): the model may trade recall for precision, never precision away.
+  are below it): the model may buy recall with precision only down to that floor.
 
 Deterministic: same data, same model file (a test retrains and compares).
 """
@@ -42,7 +42,9 @@ CODES = (
     "profanity", "disclaimer", "empathy", "next_step", "private_channel", "escalation", "sourced",
 )
 TEXT = frozenset({"reply", "quote", "dm"})
-CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "library")  # the rules were not tuned on these (library: clean answers)
+# where thresholds are chosen: parts the rules for the model's codes were not tuned on, and the library's
+# model answers (which must stay clean)
+CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "library")
 C = 1.0
 PRUNE = 0.05
 FOLDS = 5
