@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from ..lexicon import Match
 from ._base import Check, Finding, LexiconParams
 
-__all__ = ["hits_of", "lex_finding", "merge", "not_self_directed"]
+__all__ = ["INSULT_SECTIONS", "TARGETED_SECTIONS", "hits_of", "lex_finding", "merge", "not_self_directed"]
+
+# hostile.txt sections of insult words (at a person, or [harsh] at a service), and those plus the sections that are
+# hostile only when aimed at the commenter (not at the brand itself, a third party or the situation)
+INSULT_SECTIONS = frozenset({"insult", "harsh"})
+TARGETED_SECTIONS = INSULT_SECTIONS | {"condescension", "blame"}
 
 _SELF = re.compile(r"\b(?:we|i)(?:'ve been|'re|'m| are| were| was| am| have been| had been| look| looked| feel| felt| sound| sounded)(?: (?:so|really|totally|truly|a bit|bit|such|being|just|absolutely|completely|properly))*$")
 _WORDS = re.compile(r"\S+")
@@ -53,7 +58,7 @@ def lex_finding(c: Check, hits: list[Match], reason: str = "") -> Finding | None
     return Finding(tuple(c.reply.evidence(h) for h in hits), reason)
 
 
-def not_self_directed(c: Check, hits: list[Match], sections: Iterable[str] = ("insult", "harsh")) -> list[Match]:
+def not_self_directed(c: Check, hits: list[Match], sections: Iterable[str] = INSULT_SECTIONS) -> list[Match]:
     """Drop insults the brand says of itself ("we've been rubbish lately", "we were useless today"): not hostility."""
     wanted = set(sections)
     out = []

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams, article
-from ._lex import merge, not_self_directed
+from ._lex import TARGETED_SECTIONS, merge, not_self_directed
 from ._target import aimed_elsewhere
 
 __all__ = ["CRITERION"]
@@ -32,7 +32,7 @@ def check(c: Check) -> Finding | None:
         hits += a.spans(name, negation_window=p.negation_window, skip_quotes=True, skip_reported=c.ctx.post.text)
     hits = [
         h for h in not_self_directed(c, merge(hits))
-        if not (h.list in p.tone_lists and h.section in ("insult", "harsh", "condescension", "blame") and aimed_elsewhere(c, h))
+        if not (h.list in p.tone_lists and h.section in TARGETED_SECTIONS and aimed_elsewhere(c, h))
     ]
     if not hits:
         return None

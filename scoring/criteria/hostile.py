@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..lexicon import Match
 from ._base import Check, Criterion, Finding, LexiconParams
-from ._lex import hits_of, lex_finding, not_self_directed
+from ._lex import INSULT_SECTIONS, TARGETED_SECTIONS, hits_of, lex_finding, not_self_directed
 from ._target import aimed_elsewhere, echo_question
 
 __all__ = ["CRITERION"]
@@ -30,12 +30,9 @@ def check(c: Check) -> Finding | None:
     return lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
 
 
-_TARGETED = frozenset({"insult", "harsh", "condescension", "blame"})
-
-
 def _elsewhere(c: Check, h: Match) -> bool:
     """An insult, condescension or blame word aimed at the brand itself, a third party or the situation; or an echo."""
-    if h.section in _TARGETED and aimed_elsewhere(c, h, situation=h.section in ("insult", "harsh")):
+    if h.section in TARGETED_SECTIONS and aimed_elsewhere(c, h, situation=h.section in INSULT_SECTIONS):
         return True
     return echo_question(c, h)
 
