@@ -32,6 +32,15 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite: Any) ->
         yield live
 
 
+def _describe(exc: BaseException) -> str:
+    """The failure and, for hypothesis's flaky-failure group, every failure inside it (its own message
+    names only the first call's outcome), so a once-in-a-while failure can be diagnosed from the CI log."""
+    parts = [f"{type(exc).__name__}: {exc}"[:2000]]
+    for inner in getattr(exc, "exceptions", ()):
+        parts.append("  caused by " + f"{type(inner).__name__}: {inner!r}"[:2000])
+    return "\n".join(parts)
+
+
 def test_api_fuzz_no_server_error_and_responses_match_schema(fuzz_server: Live) -> None:
     """Generated requests, authenticated as a trainer of Org A: never a 5xx, never an off-schema answer."""
     schema = schemathesis.openapi.from_url(f"{fuzz_server.base}/openapi.json")
@@ -51,6 +60,6 @@ def test_api_fuzz_no_server_error_and_responses_match_schema(fuzz_server: Live) 
         try:
             run()
         except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report them all
-            failures[f"{op.method.upper()} {op.path}"] = str(exc)[:2000]
+            failures[f"{op.method.upper()} {op.path}"] = _describe(exc)
     assert operations >= 10, f"only {operations} operations in /openapi.json"
     assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
