@@ -12,7 +12,8 @@ Needs scikit-learn (``pip install -e '.[test]'`` brings it); the scorer itself n
   small (the report shows the pruned model's own cross-validated figures).
 * **Thresholds**: 5-fold cross-validation grouped by post (no post is in both the fitted and the predicted
   fold) gives each item an out-of-fold probability. For each code the scorer fires on "rules OR model ≥ t",
-  and for a risk code (but ``UNVETOED``) it may also drop a rule hit the model rates below a *veto* v
+  and for a risk code (but ``UNVETOED``) it may also drop a rule hit the model rates below a *veto* v — only the
+  hits the criterion calls ``vetoable`` (for ``hostile``, tone markers alone: lol, 😂, 🙄) —
   (v = t: the model decides alone, the rules' hit being one more opinion it overrules); t and v are chosen to maximise F1
   of that combination, computed on the items the rules were **not** tuned on (``CALIBRATION`` splits, plus
   the scenario library's model answers, which must stay clean), so the rules' figures there are honest.
@@ -44,17 +45,18 @@ CODES = (
 TEXT = frozenset({"reply", "quote", "dm"})
 # where thresholds are chosen: parts the rules for the model's codes were not tuned on, and the library's
 # model answers (which must stay clean)
-CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "library")
+CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "heldout5", "tune6", "library")
 C = 1.0
 PRUNE = 0.05
 FOLDS = 5
 GRID = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))  # 0.50 … 0.95
 VETO_GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # and v = t
 PRECISION_FLOOR = 0.85  # of the rules + model combination (out-of-fold, calibration parts)
-# Rule hits the model may never doubt: an insult or a swear word aimed at the commenter is hostile whatever our
-# replies' statistics say. A veto on these, chosen on our data, rated real insults in the toxic-spans comments
-# unlikely and cut their span-F1 from 0.55 to 0.39 (docs/scoring.md, measurement #7).
-UNVETOED = frozenset({"hostile", "profanity"})
+# Rule hits the model may never doubt: a swear word is profanity whatever our replies' statistics say. For
+# hostile, only tone markers (lol, 😂, 🙄: ``Criterion.vetoable``) may be doubted, never an insult: a veto on every
+# hostile hit, chosen on our data, rated real insults in the toxic-spans comments unlikely and cut their span-F1
+# from 0.55 to 0.39 (docs/scoring.md, measurement #7).
+UNVETOED = frozenset({"profanity"})
 
 
 def training_items(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -113,18 +115,22 @@ def _prf(pred: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float, floa
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
 
 
-def _rule_predictions(items: Sequence[dict[str, Any]]) -> list[set[str]]:
+def _rule_predictions(items: Sequence[dict[str, Any]]) -> tuple[list[set[str]], list[set[str]]]:
+    """What the rules alone find in each item, and which of those risk hits a veto may doubt (``vetoable``)."""
+    from .criteria import REGISTRY
     from .evaluate import FACT_CODES
     from .rubric import load_rubric
     from .scorer import Scorer
 
     rubric = load_rubric("default").model_copy(update={"learned": False})
     scorer = Scorer(rubric)
-    out = []
+    found, vetoable = [], []
     for i in items:
         v = scorer.score(context_of(i))
-        out.append((set(v.flags) | set(v.good)) - FACT_CODES)
-    return out
+        found.append((set(v.flags) | set(v.good)) - FACT_CODES)
+        vetoable.append({cv.code for cv in v.criteria if cv.verdict == "fail" and (
+            REGISTRY[cv.code].vetoable is None or REGISTRY[cv.code].vetoable(cv.evidence))})  # type: ignore[misc]
+    return found, vetoable
 
 
 def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float = C, prune: float = PRUNE,
@@ -146,7 +152,7 @@ def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float 
             pred = m.predict(train_items[n]["reply"]["text"], train_items[n]["post"].get("kind"))
             for c in CODES:
                 oof[c][n] = pred.prob(c)
-    rules = _rule_predictions(train_items)
+    rules, soft = _rule_predictions(train_items)
     calib = [n for n, i in enumerate(train_items) if i["split"] in CALIBRATION] or list(range(len(train_items)))
     thresholds: dict[str, float] = {}
     vetoes: dict[str, float] = {}
@@ -154,19 +160,20 @@ def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float 
     for c in CODES:
         g = [gold[c][n] for n in calib]
         r = [c in rules[n] for n in calib]
+        d = [c in soft[n] for n in calib]  # a hit a veto may doubt
         p = [oof[c][n] for n in calib]
         floor = min(_prf(r, g)[0], PRECISION_FLOOR) - 1e-9
         cands: list[tuple[float, float, float]] = [(round(_prf(r, g)[2], 9), 2.0, 0.0)]  # t 2.0 = model unused
         for t in GRID:
             for v in (0.0, *VETO_GRID, t) if c in RISK_CODES and c not in UNVETOED else (0.0,):
-                prec, _, f1 = _prf([(ri and pi >= v) or pi >= t for ri, pi in zip(r, p)], g)
+                prec, _, f1 = _prf([(ri and (pi >= v or not di)) or pi >= t for ri, di, pi in zip(r, d, p)], g)
                 if prec >= floor:
                     cands.append((round(f1, 9), t, v))
         _, t, v = max(cands, key=lambda x: (x[0], x[1], -x[2]))  # ties: the higher threshold, the smaller veto
         thresholds[c] = t
         if v:
             vetoes[c] = v
-        both = [(ri and pi >= v) or pi >= t for ri, pi in zip(r, p)]
+        both = [(ri and (pi >= v or not di)) or pi >= t for ri, di, pi in zip(r, d, p)]
         rp, rr, _ = _prf(r, g)
         mp, mr, _ = _prf([pi >= min(t, 1.0) for pi in p], g)
         bp, br, _ = _prf(both, g)

@@ -111,3 +111,6 @@ class Criterion:
     met_message: str = ""
     # context the learned support detector can't see: False vetoes a verdict it would add (scoring/learned.py)
     admits_learned: Callable[[Check], bool] | None = None
+    # which rule hits the learned detector may doubt (a veto, where one is trained): None = every hit of a risk
+    # code; a function of the hit's evidence says which (hostile: tone markers only, never an insult)
+    vetoable: Callable[[tuple[Evidence, ...]], bool] | None = None

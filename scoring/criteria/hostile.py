@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from ..lexicon import Match
+from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import INSULT_SECTIONS, TARGETED_SECTIONS, hits_of, lex_finding, not_self_directed
 from ._target import aimed_elsewhere, echo_question
@@ -20,6 +21,10 @@ class HostileParams(LexiconParams):
     banter_unknown: bool = Field(
         default=False, description="Count [banter] when the commenter's kind is unknown (it is mockery only in context)."
     )
+    concede_lists: tuple[str, ...] = Field(
+        default=("concede",),
+        description="Concessions (\"lol fair\", \"you got us\"): with them, tone markers alone are laughing along, not mockery.",
+    )
 
 
 def check(c: Check) -> Finding | None:
@@ -27,7 +32,24 @@ def check(c: Check) -> Finding | None:
     unknown = c.plan.kind is None and not p.banter_unknown
     exclude = ("banter",) if unknown or c.plan.kind in p.banter_kinds else ()
     hits = not_self_directed(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text))
-    return lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
+    finding = lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
+    if finding is not None and tone_markers_only(finding.evidence) and _concedes(c):
+        return None  # "lol fair 😂": laughing along with the commenter, not at them
+    return finding
+
+
+def _concedes(c: Check) -> bool:
+    p: HostileParams = c.params
+    return any(c.reply.spans(name, negation_window=3, skip_quotes=True) for name in p.concede_lists)
+
+
+def tone_markers_only(evidence: tuple[Evidence, ...]) -> bool:
+    """True when every hit is a tone marker — laughter (``[banter]``: lol, 😂) or an emoji (🙄, 🤷) — which
+    mocks the commenter or laughs along with them depending on the reply around it: the learned detector may
+    doubt these (a veto trained in ``scoring/train.py``), never an insult, condescension or blame."""
+    return bool(evidence) and all(
+        e.detector.endswith("/banter") or not any(ch.isalpha() for ch in (e.text or "x")) for e in evidence
+    )
 
 
 def _elsewhere(c: Check, h: Match) -> bool:
@@ -51,7 +73,9 @@ CRITERION = Criterion(
         "(\"you called us 'useless'\") are not ours and are not counted, nor are words aimed elsewhere than the "
         "commenter: at the brand itself (\"our barista should have checked the lid\"), at a business third party "
         "(\"our contractor is useless\" — a `defamation` question) or at the situation in a sympathetic sentence "
-        "(\"ugh, that's rubbish, sorry\"), and the commenter's own word echoed as a question (\"creepy af??\")."
+        "(\"ugh, that's rubbish, sorry\"), and the commenter's own word echoed as a question (\"creepy af??\"). "
+        "Laughing *along* (tone markers only, with a concession: \"lol fair 😂\", \"you got us\") is not mockery — to a "
+        "troll it is `feeding`. The learned detector may doubt a verdict that rests on tone markers alone, never an insult."
     ),
     why=(
         "SCCT (Coombs, 2007): blaming customers is never right; attacking the accuser is a denial strategy that "
@@ -60,4 +84,5 @@ CRITERION = Criterion(
     ),
     params=HostileParams,
     check=check,
+    vetoable=tone_markers_only,
 )

@@ -27,8 +27,10 @@ CRITERION = Criterion(
     better="Apologise for the experience, not for fault: \"I'm sorry this happened — we're looking into it.\"",
     catches=(
         "Replies that accept fault or legal responsibility: \"it's our fault\", \"we messed up\", \"we take full "
-        "responsibility\", \"our driver made a mistake\", \"we'll cover the damage\". Negated forms (\"this wasn't "
-        "caused by…\") and quoted words are not counted."
+        "responsibility\", \"our driver made a mistake\", \"we'll cover the damage\" — and indirect ones that agree the "
+        "brand failed (\"we let you down\", \"we should've sorted the heating\", \"it's been a shambles\"). Regret for "
+        "the experience (\"sorry for the wait\", \"not the experience we want\") is not an admission. Negated forms "
+        "(\"this wasn't caused by…\") and quoted words are not counted."
     ),
     why=(
         "Situational Crisis Communication Theory (Coombs, 2007): a *regret* apology is always fine from the front "

@@ -8,24 +8,24 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout5, written from docs/labelling.md alone before the fifth round's changes were measured on
-# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #6), rounded down: a change that lowers
+# The blind set (split heldout6, written from docs/labelling.md alone before the sixth round's changes were measured on
+# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #8), rounded down: a change that lowers
 # any fails.
 FLOOR_BLIND = {
-    "confidential": (0.77, 0.52), "defamation": (0.85, 0.74), "disclaimer": (1.00, 0.83),
-    "discrimination": (0.92, 0.74), "endorsement": (0.88, 0.71), "feeding": (0.96, 0.91),
-    "hostile": (0.70, 0.80), "liability": (1.00, 0.27), "privacy": (0.88, 0.75), "profanity": (0.96, 0.90),
-    "promise": (0.96, 0.78), "repression": (0.94, 0.97), "speculation": (1.00, 0.73),
+    "confidential": (0.80, 0.65), "defamation": (0.85, 0.52), "disclaimer": (0.97, 0.97),
+    "discrimination": (1.00, 0.65), "endorsement": (0.91, 0.55), "feeding": (1.00, 0.88),
+    "hostile": (0.60, 0.81), "liability": (0.87, 0.52), "privacy": (0.89, 0.48), "profanity": (1.00, 0.91),
+    "promise": (0.96, 0.73), "repression": (1.00, 1.00), "speculation": (0.85, 0.90),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.97, "escalation": 0.87, "next_step": 0.94, "private_channel": 0.96, "sourced": 0.96}
-# The tuning parts (everything but heldout5; the learned detector was fitted on them, so these are in-sample), rounded down.
+GOOD_FLOOR_BLIND = {"empathy": 0.89, "escalation": 0.80, "next_step": 0.92, "private_channel": 0.93, "sourced": 0.90}
+# The tuning parts (everything but heldout6; the learned detector was fitted on them, so these are in-sample), rounded down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 0.99), "defamation": (0.95, 0.99), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.99, 0.99), "endorsement": (0.95, 0.74), "feeding": (0.95, 0.92),
-    "hostile": (0.83, 0.99), "liability": (0.97, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 0.99),
-    "promise": (0.98, 0.99), "repression": (0.98, 0.98), "speculation": (0.96, 0.99),
+    "confidential": (0.99, 0.99), "defamation": (0.99, 0.99), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.99, 0.99), "endorsement": (0.94, 0.73), "feeding": (0.95, 0.92),
+    "hostile": (0.86, 0.99), "liability": (0.97, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 0.99),
+    "promise": (0.98, 0.99), "repression": (0.96, 0.98), "speculation": (0.96, 0.99),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.93, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.95}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.94, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.96}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, disclaimer, discrimination, endorsement, hostile, "
-    "liability, privacy, promise, speculation (recall and/or precision); see docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
+    "privacy, promise (recall and/or precision), escalation (F1); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""

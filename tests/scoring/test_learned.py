@@ -152,12 +152,23 @@ def test_fast_feature_names_match_the_features_the_model_was_trained_on() -> Non
 
 
 def test_insults_and_swearing_are_never_doubted_by_the_model() -> None:
-    """Training never gives hostile/profanity a veto: a veto chosen on our replies rated real insults unlikely."""
+    """Profanity has no veto, and hostile's veto reaches tone markers only (lol, 😂, 🙄), never an insult: a veto on
+    every hostile hit, chosen on our replies, rated real insults unlikely (docs/scoring.md, measurement #7)."""
+    from scoring.criteria import REGISTRY
     from scoring.train import UNVETOED
 
     shipped = load_model()
-    assert UNVETOED and not set(shipped.vetoes) & UNVETOED
-    scorer = Scorer()
+    assert "profanity" in UNVETOED and not set(shipped.vetoes) & UNVETOED
+    vetoable = REGISTRY["hostile"].vetoable
+    assert vetoable is not None
+    scorer = Scorer(load_rubric("default").model_copy(update={"learned": False}))
+    for text in ("Only a moron would think that.", "Shut up, you pathetic clown.", "lol ok 🙄 maybe read the manual"):
+        rules = scorer.score(ReplyContext(PostInfo("Your app ate my booking.", kind="unhappy_customer"), ReplyInfo(text)))
+        hit = next(cv for cv in rules.criteria if cv.code == "hostile")
+        assert not vetoable(hit.evidence), (text, hit.evidence)  # insults and condescension: never doubted
+    tone = scorer.score(ReplyContext(PostInfo("Your app ate my booking.", kind="unhappy_customer"), ReplyInfo("lol 🙄")))
+    assert vetoable(next(cv for cv in tone.criteria if cv.code == "hostile").evidence)
+    full = Scorer()
     for text in ("Only a moron would think that.", "Shut up, you pathetic clown.", "wtf is this, read the f*cking manual"):
-        v = scorer.score(ReplyContext(PostInfo("Long political rant about taxes."), ReplyInfo(text)))
+        v = full.score(ReplyContext(PostInfo("Long political rant about taxes."), ReplyInfo(text)))
         assert {"hostile", "profanity"} & set(v.flags), (text, v.flags)
