@@ -152,8 +152,7 @@ class Scorer:
         assert model is not None
         code = crit.code
         if finding is not None:
-            if (crit.kind == "risk" and finding.verdict is None and model.vetoes_hit(code, pred)
-                    and (crit.vetoable is None or crit.vetoable(finding.evidence))):
+            if finding.verdict is None and model.vetoes_hit(code, pred) and crit.doubtable(finding.evidence):
                 words = ", ".join(f"'{e.text}'" for e in finding.evidence if e.text) or "a rule"
                 return Finding(evidence=finding.evidence, verdict="pass", reason=(
                     f"{words} matched, but the learned detector rates it unlikely here ({pred.prob(code):.2f})"))

@@ -129,8 +129,7 @@ def _rule_predictions(items: Sequence[dict[str, Any]]) -> tuple[list[set[str]], 
     for i in items:
         v = scorer.score(context_of(i))
         found.append((set(v.flags) | set(v.good)) - FACT_CODES)
-        vetoable.append({cv.code for cv in v.criteria if cv.verdict == "fail" and (
-            REGISTRY[cv.code].vetoable is None or REGISTRY[cv.code].vetoable(cv.evidence))})  # type: ignore[misc]
+        vetoable.append({cv.code for cv in v.criteria if cv.verdict == "fail" and REGISTRY[cv.code].doubtable(cv.evidence)})
     return found, vetoable
 
 

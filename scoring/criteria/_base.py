@@ -114,3 +114,7 @@ class Criterion:
     # which rule hits the learned detector may doubt (a veto, where one is trained): None = every hit of a risk
     # code; a function of the hit's evidence says which (hostile: tone markers only, never an insult)
     vetoable: Callable[[tuple[Evidence, ...]], bool] | None = None
+
+    def doubtable(self, evidence: tuple[Evidence, ...]) -> bool:
+        """May a trained veto doubt a rule hit with this evidence? (``vetoable``; every hit of a risk code if unset)"""
+        return self.kind == "risk" and (self.vetoable is None or self.vetoable(evidence))
