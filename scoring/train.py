@@ -129,7 +129,8 @@ def _rule_predictions(items: Sequence[dict[str, Any]]) -> tuple[list[set[str]], 
     for i in items:
         v = scorer.score(context_of(i))
         found.append((set(v.flags) | set(v.good)) - FACT_CODES)
-        vetoable.append({cv.code for cv in v.criteria if cv.verdict == "fail" and REGISTRY[cv.code].doubtable(cv.evidence)})
+        vetoable.append({cv.code for cv in v.criteria
+                         if cv.verdict == "fail" and REGISTRY[cv.code].doubtable(cv.evidence)})
     return found, vetoable
 
 
