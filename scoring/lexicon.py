@@ -96,7 +96,6 @@ def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
 
 
 _LIT = re.compile(r"[a-z0-9']+")
-_GATE = "\x00gate"
 
 
 def gate_words(pattern: str) -> tuple[str, ...]:
@@ -143,7 +142,9 @@ class Lexicon:
     """Several word lists compiled into one automaton plus one regex per (list, section).
 
     A regex entry that must start with one of a few words (see :func:`gate_words`) is compiled on its own and
-    run only when the automaton has seen one of those words, which keeps a reply to one pass plus a few regexes.
+    tried only where the automaton saw one of those words start (``match`` at that offset, not a scan of the
+    text); an entry with named gate words (``re[w1|w2]:``) runs over the text when one of them occurs. A reply
+    costs one pass plus a few anchored matches.
     """
 
     def __init__(self, names: Iterable[str], directory: Path = DATA_DIR, extra: Mapping[str, str] | None = None):
@@ -151,17 +152,21 @@ class Lexicon:
         self._auto = ahocorasick.Automaton()
         self._regexes: list[tuple[str, str, re.Pattern[str]]] = []
         self._gated: list[tuple[str, str, re.Pattern[str]]] = []
-        table: dict[str, set[tuple[str, str, bool]]] = {}
+        table: dict[str, set[tuple[str, str, bool]]] = {}  # word → (list, section, stem) of the phrases it ends
+        anchored_at: dict[str, set[int]] = {}  # word → gated regexes anchored where it starts
+        scanned_on: dict[str, set[int]] = {}  # word → gated regexes scanned when it occurs
         for name in self.names:
             by_section: dict[str, list[str]] = {}
             for entry in read_list(name, directory):
                 if entry.regex is not None:
+                    # words read off the pattern start every match: the regex is anchored at their hits
+                    anchored = not entry.gate
                     words = entry.gate or gate_words(entry.regex)
                     if words:
-                        gid = str(len(self._gated))
+                        gid = len(self._gated)
                         self._gated.append((name, entry.section, re.compile(entry.regex)))
                         for w in words:
-                            table.setdefault(w, set()).add((_GATE, gid, True))
+                            (anchored_at if anchored else scanned_on).setdefault(w, set()).add(gid)
                     else:
                         by_section.setdefault(entry.section, []).append(entry.regex)
                 for phrase in entry.phrases:
@@ -171,29 +176,38 @@ class Lexicon:
             for section, pats in by_section.items():
                 rx = re.compile("|".join(f"(?:{p})" for p in pats))
                 self._regexes.append((name, section, rx))
-        for key, labels in table.items():
-            self._auto.add_word(key, (len(key), tuple(sorted(labels))))
-        if table:
+        for key in table.keys() | anchored_at.keys() | scanned_on.keys():
+            self._auto.add_word(key, (len(key), tuple(sorted(table.get(key, ()))),
+                                      tuple(sorted(anchored_at.get(key, ()))), tuple(sorted(scanned_on.get(key, ())))))
+        self._has_words = bool(table or anchored_at or scanned_on)
+        if self._has_words:
             self._auto.make_automaton()
-        self._has_words = bool(table)
 
-    def find(self, norm: str) -> dict[str, list[Match]]:
-        """Every hit in the normalised text, grouped by list name, in text order."""
+    def find(self, norm: str, *, scan: bool = False) -> dict[str, list[Match]]:
+        """Every hit in the normalised text, grouped by list name, in text order.
+
+        ``scan=True`` runs every gated regex over the whole text instead: the reference the gates must agree
+        with (tests hold the two together on the labelled set).
+        """
         out: dict[str, list[Match]] = {}
-        gates: set[int] = set()
+        gates: set[int] = set()  # gated regexes to run over the whole text
+        anchors: dict[int, list[int]] = {}  # anchored gated regex → offsets where one of its words starts
         n = len(norm)
         if self._has_words:
-            for end_idx, (length, labels) in self._auto.iter(norm):
+            for end_idx, (length, labels, anchored, scanned) in self._auto.iter(norm):
                 start = end_idx - length + 1
                 end = end_idx + 1
                 first, last = norm[start], norm[end_idx]
                 if (first.isalnum() or first == "_") and start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
                     continue
+                for g in anchored:
+                    anchors.setdefault(g, []).append(start)
+                if scanned:
+                    gates.update(scanned)
+                if not labels:
+                    continue
                 right_open = end < n and (norm[end].isalnum() or norm[end] == "_")
                 for name, section, stem in labels:
-                    if name == _GATE:
-                        gates.add(int(section))
-                        continue
                     e = end
                     if right_open and (last.isalnum() or last == "_"):
                         if not stem:
@@ -202,12 +216,26 @@ class Lexicon:
                             e += 1
                     out.setdefault(name, []).append(Match(start, e, name, section))
         regexes = self._regexes
-        if gates:
+        if scan:
+            regexes, anchors = regexes + self._gated, {}
+        elif gates:
             regexes = regexes + [self._gated[g] for g in sorted(gates)]
         for name, section, rx in regexes:
             for m in rx.finditer(norm):
                 if m.end() > m.start():
                     out.setdefault(name, []).append(Match(m.start(), m.end(), name, section))
+        for g, starts in sorted(anchors.items()):
+            # the same matches as finditer: every match starts at a gate word, and a match hides the
+            # offsets it covers
+            name, section, rx = self._gated[g]
+            done = 0
+            for pos in sorted(starts):
+                if pos < done:
+                    continue
+                hit = rx.match(norm, pos)
+                if hit is not None and hit.end() > pos:
+                    out.setdefault(name, []).append(Match(pos, hit.end(), name, section))
+                    done = hit.end()
         for hits in out.values():
             hits.sort(key=lambda h: (h.start, -h.end))
         return out
