@@ -38,6 +38,7 @@ ADDRESS = re.compile(
 ROOM = re.compile(r"\b(?:room|seat|cabin|berth|bed|locker)\s*#?\s*(?P<num>\d{2,4}[a-z]?)\b", re.IGNORECASE)
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")  # UK postcode
 DIGITS = re.compile(r"\d[\d\s().+-]{6,}\d")
+_DIGIT = re.compile(r"\d")
 CODE_TOKEN = re.compile(r"(?<![\w@.])#?(?=[a-z0-9-]*\d)[a-z0-9][a-z0-9-]{4,}[a-z0-9](?![\w@])", re.IGNORECASE)
 
 OFFICIAL_LOCAL = frozenset(
@@ -85,15 +86,10 @@ class PiiFinder:
     def in_reply(self, text: str, norm: str, brand: str | None = None, mentioned: tuple[str, ...] = ()) -> list[Evidence]:
         """Personal data written in the reply itself (``mentioned``: handles in the post, one of them the brand's)."""
         out: list[Evidence] = []
-        keys = [k for k in (re.sub(r"\W", "", h.lower()) for h in (brand or "", *mentioned)) if len(k) >= 4]
-        for m in EMAIL.finditer(text):
-            local, _, domain = m.group().lower().partition("@")
-            dom = re.sub(r"\W", "", domain.rsplit(".", 1)[0])
-            if local in OFFICIAL_LOCAL or any(k in dom or (len(dom) >= 4 and dom in k) for k in keys):
-                continue
-            if _OFFICIAL_EMAIL_CUE.search(norm[max(0, m.start() - 60) : m.start()]):
-                continue
-            out.append(Evidence("regex:email", m.start(), m.end(), m.group()))
+        if "@" in text:
+            self._emails(text, norm, brand, mentioned, out)
+        if _DIGIT.search(text) is None:
+            return _dedupe(out)  # every pattern below needs a digit
         if DIGITS.search(text):
             for pm in phonenumbers.PhoneNumberMatcher(text, self.region, leniency=phonenumbers.Leniency.VALID):
                 raw = re.sub(r"\D", "", pm.raw_string)
@@ -119,6 +115,19 @@ class PiiFinder:
         for m in POSTCODE.finditer(text):
             out.append(Evidence("regex:postcode", m.start(), m.end(), m.group()))
         return _dedupe(out)
+
+    @staticmethod
+    def _emails(text: str, norm: str, brand: str | None, mentioned: tuple[str, ...], out: list[Evidence]) -> None:
+        """Personal e-mail addresses (not the brand's own, nor one it gives as its own)."""
+        keys = [k for k in (re.sub(r"\W", "", h.lower()) for h in (brand or "", *mentioned)) if len(k) >= 4]
+        for m in EMAIL.finditer(text):
+            local, _, domain = m.group().lower().partition("@")
+            dom = re.sub(r"\W", "", domain.rsplit(".", 1)[0])
+            if local in OFFICIAL_LOCAL or any(k in dom or (len(dom) >= 4 and dom in k) for k in keys):
+                continue
+            if _OFFICIAL_EMAIL_CUE.search(norm[max(0, m.start() - 60) : m.start()]):
+                continue
+            out.append(Evidence("regex:email", m.start(), m.end(), m.group()))
 
     def candidates(self, texts: tuple[str, ...]) -> tuple[Candidate, ...]:
         """Personal data posted in the thread that a reply must not repeat in public."""
