@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import re
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -107,56 +108,36 @@ def _token(tok: str, capital: bool) -> tuple[tuple[str, ...], str, bool]:
 
 def features(text: str, kind: str | None = None) -> list[Feature]:
     """The features of a reply (with repeats: the model counts them), each with the reply span it stands for."""
-    norm = normalize(text)
-    quotes = quote_ranges(norm)
+    spans: list[tuple[int, int]] = []
+    return _flatten(feature_names(text, kind, spans=spans), spans)
+
+
+def _flatten(items: list[str | tuple[str, ...]], spans: list[tuple[int, int]]) -> list[Feature]:
+    """Items with their spans, one feature each: words first, then bigrams, then the kind, each in text order."""
     out: list[Feature] = []
-    append = out.append
-    stream: list[tuple[str, int, int]] = []  # (class or stem, start, end); "" marks punctuation
-    neg = 0
-    sentence_start = True
-    for m in _TOK.finditer(norm):
-        tok = m.group()
-        s, e = m.span()
-        if tok in _STOP:
-            if tok in _SENTENCE_END:
-                sentence_start = True
-            neg = 0
-            stream.append(("", s, e))
-            if tok == "!" or tok == "?":
-                append(("w:" + tok, s, e))
-            continue
-        names, key, negator = _token(tok, not sentence_start and text[s].isupper())
-        sentence_start = False
-        if quotes and any(a <= s < b for a, b in quotes):
-            for n in names:
-                append(("q:" + n, s, e))
+    pairs: list[Feature] = []
+    kind: list[Feature] = []
+    for f, (s, e) in zip(items, spans):
+        if isinstance(f, tuple):
+            out.extend((n, s, e) for n in f)
+        elif f[0] == "b" and f[1] == ":":
+            pairs.append((f, s, e))
+        elif f[0] == "k" and f[1] == ":":
+            kind.append((f, s, e))
         else:
-            for n in names:
-                append((n, s, e))
-            if neg:
-                append(("n:" + key, s, e))
-        if neg:
-            neg -= 1
-        if negator:
-            neg = 3
-        stream.append((key, s, e))
-    for i in range(len(stream) - 1):
-        a, s, _ = stream[i]
-        b, _, e = stream[i + 1]
-        if a and b:
-            append(("b:" + a + "_" + b, s, e))
-    if kind:
-        append(("k:" + kind, 0, 0))
-    return out
+            out.append((f, s, e))
+    return out + pairs + kind
 
 
 def feature_names(text: str, kind: str | None = None, norm: str | None = None,
-                  quotes: tuple[tuple[int, int], ...] | None = None) -> list[str | tuple[str, ...]]:
-    """:func:`features` without offsets, for scoring: a token's own features come as one tuple (cached per token).
+                  quotes: tuple[tuple[int, int], ...] | None = None,
+                  spans: list[tuple[int, int]] | None = None) -> list[str | tuple[str, ...]]:
+    """The features of a reply, for scoring: a token's own features come as one tuple (cached per token).
 
-    Flattened, it is exactly ``[name for name, _, _ in features(text, kind)]`` (a test holds the two together).
-    ``norm`` and ``quotes``, when given, are ``normalize(text)`` and its quote ranges (the scorer's analysis
-    already holds them).
+    Flattened, it is :func:`features` without offsets. ``norm`` and ``quotes``, when given, are
+    ``normalize(text)`` and its quote ranges (the scorer's analysis already holds them); ``spans``, when given,
+    receives the reply span of each item (``(0, 0)`` for whole-reply features), so that evidence needs no second
+    pass.
     """
     if norm is None:
         norm = normalize(text)
@@ -164,7 +145,9 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
         quotes = quote_ranges(norm)
     out: list[str | tuple[str, ...]] = []
     append = out.append
+    where = spans.append if spans is not None else None
     prev = ""
+    prev_start = 0
     neg = 0
     sentence_start = True
     for m in _TOK.finditer(norm):
@@ -176,15 +159,19 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
             prev = ""
             if tok == "!" or tok == "?":
                 append("w:" + tok)
+                if where is not None:
+                    where(m.span())
             continue
         s = m.start()
         names, key, negator = _token(tok, not sentence_start and text[s].isupper())
         sentence_start = False
         if quotes and any(a <= s < b for a, b in quotes):
             append(tuple("q:" + n for n in names))
+            negated = False
         else:
             append(names)
-            if neg:
+            negated = neg > 0
+            if negated:
                 append("n:" + key)
         if neg:
             neg -= 1
@@ -192,9 +179,19 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
             neg = 3
         if prev:
             append("b:" + prev + "_" + key)
+        if where is not None:
+            e = m.end()
+            where((s, e))
+            if negated:
+                where((s, e))
+            if prev:
+                where((prev_start, e))
         prev = key
+        prev_start = s
     if kind:
         append("k:" + kind)
+        if where is not None:
+            where((0, 0))
     return out
 
 
@@ -205,6 +202,8 @@ class Prediction:
     logits: dict[str, float]
     text: str
     kind: str | None
+    items: list[str | tuple[str, ...]] | None = None  # feature_names() of the reply, and each item's span
+    item_spans: list[tuple[int, int]] | None = None
     _feats: list[Feature] | None = None
     _shown: list[Feature] | None = None
 
@@ -213,13 +212,16 @@ class Prediction:
 
     def feats(self) -> list[Feature]:
         if self._feats is None:
-            self._feats = features(self.text, self.kind)
+            self._feats = (_flatten(self.items, self.item_spans) if self.items is not None and self.item_spans is not None
+                           else features(self.text, self.kind))
         return self._feats
 
-    def shown(self) -> list[Feature]:
-        """The features that may stand as evidence: a span of the reply, not a bare function word."""
+    def shown(self, known: dict[str, int] | None = None) -> list[Feature]:
+        """The features that may stand as evidence: a span of the reply, not a bare function word (and, given
+        the model's rows as ``known``, one the model weighs at all; computed once per prediction)."""
         if self._shown is None:
-            self._shown = [f for f in self.feats() if f[1] != f[2] and f[0] not in _NOT_EVIDENCE]
+            self._shown = [f for f in self.feats()
+                           if f[1] != f[2] and f[0] not in _NOT_EVIDENCE and (known is None or f[0] in known)]
         return self._shown
 
 
@@ -234,16 +236,25 @@ class LearnedModel:
     fingerprint: str
     meta: dict[str, Any]
     codes: tuple[str, ...] = ()
-    _rows: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
-    _bias: tuple[float, ...] = ()
-    _token_rows: dict[tuple[str, ...], tuple[float, ...] | None] = field(default_factory=dict, repr=False)
+    _rows: dict[str, int] = field(default_factory=dict, repr=False)
+    _bias: int = 0
+    _token_rows: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    _fire_at: dict[str, float] = field(default_factory=dict, repr=False)  # thresholds and vetoes as log-odds
+    _veto_under: dict[str, float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # one row of weights (every code) per feature: a reply costs a lookup per feature and a column sum
+        # One row of weights (every code) per feature, packed into one integer (see _pack): a reply costs a
+        # lookup and one integer addition per feature, and one unpacking.
         self.codes = tuple(self.weights)
-        self._bias = tuple(self.bias[c] for c in self.codes)
-        names = {f for ws in self.weights.values() for f in ws}
-        self._rows = {f: tuple(self.weights[c].get(f, 0.0) for c in self.codes) for f in names}
+        self._bias = _pack([self.bias[c] for c in self.codes], _OFFSET)
+        self._fire_at = {c: _logit(t) for c, t in self.thresholds.items() if t <= 1.0}
+        self._veto_under = {c: _logit(v) for c, v in self.vetoes.items() if v > 0.0}
+        rows: dict[str, int] = {}
+        for j, c in enumerate(self.codes):
+            shift = _LANE * j
+            for f, w in self.weights[c].items():
+                rows[f] = rows.get(f, 0) + (round(w * _SCALE) << shift)
+        self._rows = rows
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "learned model") -> LearnedModel:
@@ -275,32 +286,33 @@ class LearnedModel:
     def predict(self, text: str, kind: str | None = None, norm: str | None = None,
                 quotes: tuple[tuple[int, int], ...] | None = None) -> Prediction:
         """Log-odds for every code the model knows (``norm``, ``quotes``: see :func:`feature_names`)."""
-        rows: list[tuple[float, ...]] = []
+        total = self._bias
         get = self._rows.get
-        for f in feature_names(text, kind, norm, quotes):
-            row = get(f) if isinstance(f, str) else self._token_row(f)
-            if row is not None:
-                rows.append(row)
-        zs = [b + sum(col) for b, col in zip(self._bias, zip(*rows))] if rows else self._bias
-        return Prediction(logits=dict(zip(self.codes, zs)), text=text, kind=kind)
+        token_row = self._token_row
+        spans: list[tuple[int, int]] = []
+        items = feature_names(text, kind, norm, quotes, spans)
+        for f in items:
+            total += get(f, 0) if isinstance(f, str) else token_row(f)
+        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), text=text, kind=kind,
+                          items=items, item_spans=spans)
 
     def fires(self, code: str, pred: Prediction) -> bool:
         """True when ``code``'s probability reaches its threshold (compared as log-odds: no exp per reply)."""
-        t = self.thresholds.get(code, 2.0)
-        return t <= 1.0 and pred.logits[code] >= _logit(t)
+        t = self._fire_at.get(code)
+        return t is not None and pred.logits[code] >= t
 
     def vetoes_hit(self, code: str, pred: Prediction) -> bool:
         """True when a rule hit on ``code`` should be doubted: probability under the code's veto level."""
-        v = self.vetoes.get(code, 0.0)
-        return v > 0.0 and pred.logits[code] < _logit(v)
+        v = self._veto_under.get(code)
+        return v is not None and pred.logits[code] < v
 
-    def _token_row(self, names: tuple[str, ...]) -> tuple[float, ...] | None:
-        """The summed weights of one token's own features (cached: most tokens recur)."""
+    def _token_row(self, names: tuple[str, ...]) -> int:
+        """The summed (packed) weights of one token's own features (cached: most tokens recur)."""
         try:
             return self._token_rows[names]
         except KeyError:
-            rows = [r for r in map(self._rows.get, names) if r is not None]
-            row = tuple(map(sum, zip(*rows))) if rows else None
+            get = self._rows.get
+            row = sum(get(n, 0) for n in names)
             if len(self._token_rows) < 200_000:
                 self._token_rows[names] = row
             return row
@@ -309,18 +321,37 @@ class LearnedModel:
         """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
         ws = self.weights[code]
         best: dict[tuple[int, int], float] = {}
-        for name, s, e in pred.shown():
+        for name, s, e in pred.shown(self._rows):
             w = ws.get(name, 0.0)
             if w > 0 and w > best.get((s, e), 0.0):
                 best[(s, e)] = w
         out: list[tuple[int, int, float]] = []
-        for (s, e), w in sorted(best.items(), key=lambda kv: -kv[1]):
+        for (s, e), w in sorted(best.items(), key=lambda kv: -kv[1]):  # equal weights: in features() order
             if any(s < oe and os_ < e for os_, oe, _ in out):
                 continue
             out.append((s, e, w))
             if len(out) == limit:
                 break
         return sorted(out)
+
+
+# Packed rows: a vector of weights w_0…w_k-1 is stored as the integer Σ round(w_j·2^20)·2^(64·j), so adding two
+# packed rows adds every code's weight at once, in C, exactly. The bias row also carries 2^62 in every lane, so
+# each lane of a reply's total is 2^62 + a signed sum far inside ±2^62 (|w| < 2^11 a feature, fewer than 2^30
+# features a reply): no lane goes negative or spills into the next, and the total's bytes are the lanes as
+# unsigned 64-bit integers. The quantum 2^-20 is far below the model file's 4 decimals.
+_SCALE = float(1 << 20)
+_LANE = 64
+_OFFSET = 1 << 62
+
+
+def _pack(values: list[float], offset: int = 0) -> int:
+    return sum((round(v * _SCALE) + offset) << (_LANE * j) for j, v in enumerate(values))
+
+
+def _unpack(total: int, n: int) -> list[float]:
+    lanes = struct.unpack(f"<{n}Q", total.to_bytes(8 * n, "little"))
+    return [(v - _OFFSET) / _SCALE for v in lanes]
 
 
 @lru_cache(maxsize=256)

@@ -143,12 +143,25 @@ def test_retraining_reproduces_the_shipped_model() -> None:
     assert dump(model) == MODEL_FILE.read_text(encoding="utf-8")
 
 
-def test_fast_feature_names_match_the_features_the_model_was_trained_on() -> None:
-    """The scoring fast path reads exactly the features training used (as a multiset), on every labelled reply."""
+def test_feature_spans_are_the_words_they_stand_for() -> None:
+    """On every labelled reply, the scoring fast path reads the features training used (as a multiset), and each
+    feature's span — the evidence shown when the model adds a verdict — is its word, or for a bigram its two words."""
+    from scoring._text import normalize
+
     for item in load_labelled():
         text, kind = item["reply"]["text"], item["post"].get("kind")
         flat = [n for f in feature_names(text, kind) for n in ((f,) if isinstance(f, str) else f)]
-        assert sorted(flat) == sorted(n for n, _, _ in features(text, kind)), item["id"]
+        feats = features(text, kind)
+        assert sorted(flat) == sorted(n for n, _, _ in feats), item["id"]
+        norm = normalize(text)
+        for name, s, e in feats:
+            bare = name.removeprefix("q:")
+            if bare.startswith("w:"):
+                assert norm[s:e] == bare[2:], (item["id"], name, norm[s:e])
+            elif bare.startswith(("b:", "n:")):
+                assert s < e and norm[s:e].strip() == norm[s:e], (item["id"], name, norm[s:e])
+            elif bare.startswith("k:"):
+                assert (s, e) == (0, 0)
 
 
 def test_insults_and_swearing_are_never_doubted_by_the_model() -> None:
@@ -172,3 +185,24 @@ def test_insults_and_swearing_are_never_doubted_by_the_model() -> None:
     for text in ("Only a moron would think that.", "Shut up, you pathetic clown.", "wtf is this, read the f*cking manual"):
         v = full.score(ReplyContext(PostInfo("Long political rant about taxes."), ReplyInfo(text)))
         assert {"hostile", "profanity"} & set(v.flags), (text, v.flags)
+
+
+def test_packed_rows_add_every_code_at_once() -> None:
+    """A reply's log-odds are the bias plus its features' weights, code by code, whatever their signs: the
+    packed-integer sum the scorer uses agrees with a plain float sum (to the 2^-20 quantum)."""
+    import random
+
+    rng = random.Random(7)
+    codes = [f"c{j}" for j in range(13)]
+    feats = [f"w:f{i}" for i in range(300)]
+    weights = {c: {f: rng.uniform(-40.0, 40.0) for f in feats if rng.random() < 0.5} for c in codes}
+    model = LearnedModel(weights=weights, bias={c: rng.uniform(-9.0, 9.0) for c in codes},
+                         thresholds={c: 0.5 for c in codes}, vetoes={}, fingerprint="t", meta={})
+    text = " ".join(f"f{rng.randrange(300)}" for _ in range(2000))  # repeats: the model counts them
+    pred = model.predict(text)
+    counts: dict[str, int] = {}
+    for name in names(text):
+        counts[name] = counts.get(name, 0) + 1
+    for c in codes:
+        want = model.bias[c] + sum(weights[c].get(n, 0.0) * k for n, k in counts.items())
+        assert abs(pred.logits[c] - want) < 1e-6 * (len(text) + 1), c
