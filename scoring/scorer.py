@@ -109,9 +109,12 @@ class Scorer:
         pred: Prediction | None = None
         if self.learned is not None and action in TEXT_ACTIONS and ctx.reply.text.strip():
             pred = self.learned.predict(ctx.reply.text, ctx.post.kind, reply.norm, reply.quotes)
+        # an answer to a post that should be left alone earns no good practice (not even a quick or a short one):
+        # the good handling was not to answer (docs/labelling.md, seventh round); it is judged as feeding instead
+        unwanted = plan.answer == "none" and action in TEXT_ACTIONS
         out: list[CriterionVerdict] = []
         for crit, spec, params in self._active:
-            if action not in crit.actions:
+            if action not in crit.actions or (unwanted and crit.kind == "good"):
                 continue
             check = Check(ctx=ctx, reply=reply, plan=plan, params=params, post_analysis=post_analysis, pii=self.pii, brand=brand)
             finding = crit.check(check)

@@ -58,6 +58,18 @@ def test_score_answering_troll_is_feeding(scorer: Scorer) -> None:
     assert hidden.passed and hidden.flags == ()
 
 
+def test_score_helpful_answer_to_a_troll_earns_no_good_practice(scorer: Scorer) -> None:
+    """An answer to a post that should be left alone is feeding, however helpful it reads: the good handling was not
+    to answer, so it earns no empathy, next step or private channel (docs/labelling.md, seventh round)."""
+    text = "Sorry you feel that way! Please DM us and we'll help: novapay.example/help"
+    for action in ("reply", "dm"):
+        v = scorer.score(ctx(text, TROLL, action=action))
+        assert "feeding" in v.flags and v.good == (), (action, v.good)
+        assert not [cv for cv in v.criteria if cv.code in ("empathy", "next_step", "private_channel", "sourced")]
+    helped = scorer.score(ctx(text))  # the same words to a customer do show good practice
+    assert {"next_step", "private_channel"} <= set(helped.good)
+
+
 def test_score_liking_troll_is_endorsement(scorer: Scorer) -> None:
     """Liking a troll's post endorses it; the evidence is a fact."""
     v = scorer.score(ctx("", TROLL, action="like"))
