@@ -13,7 +13,8 @@ binary features of the reply —
   prefix), so "we can't promise" and a quote of the customer's words are features of their own;
 * bigrams (``b:``) over the stream of classes and stems: ``<CAP>_stole``, ``<WE>_caus`` generalise over
   names and persons (trigrams were tried: no better in cross-validation, and 40 % more features);
-* the commenter's kind (``k:``).
+* the commenter's kind (``k:``), and the reply's first four words read with it (``o:``): "so true" opening a reply
+  to a troll is endorsement, to a fan it is not.
 
 The weights live in ``scoring/data/learned.json``, written by ``python -m scoring.train`` (scikit-learn,
 a training-time dependency only). Inference here is a dictionary lookup per feature in pure Python: no
@@ -48,7 +49,7 @@ FORMAT = 1
 
 Feature = tuple[str, int, int]  # name, start, end (offsets into the reply; 0, 0 for whole-reply features)
 
-_TOK = re.compile(r"@[a-z0-9_]+|[a-z0-9][a-z0-9'@._/\-]*[a-z0-9]|[a-z0-9]|[£$€]|[.!?;:,\n]")
+_TOK = re.compile(r"@[a-z0-9_]+|[a-z0-9][a-z0-9'@._/\-]*[a-z0-9]|[a-z0-9]|[£$€]|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.!?;:,\n]")
 _URL = re.compile(r"(?:https?:|www\.)|\.(?:com|co\.uk|org|net|io|gov|nhs\.uk)(?:/|$)")
 _WE = frozenset("we our us we're we've we'll we'd ours ourselves".split())
 _YOU = frozenset("you your you're you've you'll you'd yours yourself yourselves u ur".split())
@@ -149,6 +150,7 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
     prev = ""
     prev_start = 0
     neg = 0
+    count = 0
     sentence_start = True
     for m in _TOK.finditer(norm):
         tok = m.group()
@@ -179,6 +181,11 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
             neg = 3
         if prev:
             append("b:" + prev + "_" + key)
+        opener = ""
+        if kind and count < 4:  # the reply's first words, read with the commenter's kind
+            opener = "o:" + kind + "_" + key
+            append(opener)
+        count += 1
         if where is not None:
             e = m.end()
             where((s, e))
@@ -186,6 +193,8 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
                 where((s, e))
             if prev:
                 where((prev_start, e))
+            if opener:
+                where((s, e))
         prev = key
         prev_start = s
     if kind:

@@ -8,24 +8,24 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout6, written from docs/labelling.md alone before the sixth round's changes were measured on
-# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #8), rounded down: a change that lowers
+# The blind set (split heldout7, written from docs/labelling.md alone before the seventh round's changes were measured on
+# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #9), rounded down: a change that lowers
 # any fails.
 FLOOR_BLIND = {
-    "confidential": (0.80, 0.65), "defamation": (0.85, 0.52), "disclaimer": (0.97, 0.97),
-    "discrimination": (1.00, 0.65), "endorsement": (0.91, 0.55), "feeding": (1.00, 0.88),
-    "hostile": (0.60, 0.81), "liability": (0.87, 0.52), "privacy": (0.89, 0.48), "profanity": (1.00, 0.91),
-    "promise": (0.96, 0.73), "repression": (1.00, 1.00), "speculation": (0.85, 0.90),
+    "confidential": (0.82, 0.60), "defamation": (0.73, 0.68), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.87, 0.87), "endorsement": (0.82, 0.69), "feeding": (0.97, 0.98),
+    "hostile": (0.61, 0.70), "liability": (0.66, 0.33), "privacy": (0.87, 0.70), "profanity": (0.95, 0.95),
+    "promise": (0.94, 0.86), "repression": (0.97, 0.97), "speculation": (0.84, 0.84),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.89, "escalation": 0.80, "next_step": 0.92, "private_channel": 0.93, "sourced": 0.90}
-# The tuning parts (everything but heldout6; the learned detector was fitted on them, so these are in-sample), rounded down.
+GOOD_FLOOR_BLIND = {"empathy": 0.92, "escalation": 0.86, "next_step": 0.94, "private_channel": 0.95, "sourced": 0.96}
+# The tuning parts (everything but heldout7; the learned detector was fitted on them, so these are in-sample), rounded down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 0.99), "defamation": (0.99, 0.99), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.99, 0.99), "endorsement": (0.94, 0.73), "feeding": (0.95, 0.92),
-    "hostile": (0.86, 0.99), "liability": (0.97, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 0.99),
-    "promise": (0.98, 0.99), "repression": (0.96, 0.98), "speculation": (0.96, 0.99),
+    "confidential": (0.97, 1.00), "defamation": (0.99, 1.00), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.92),
+    "hostile": (0.92, 1.00), "liability": (0.98, 0.99), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00),
+    "promise": (0.99, 0.99), "repression": (0.97, 0.97), "speculation": (0.98, 1.00),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.94, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.96}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.96}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
-    "privacy, promise (recall and/or precision), escalation (F1); see docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, endorsement, hostile, liability, privacy, "
+    "speculation (recall and/or precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""

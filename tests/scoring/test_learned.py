@@ -48,6 +48,14 @@ def test_features_abstract_who_does_what() -> None:
     f = names("Sorry - Dave from @QuickShip stole 3 parcels, we know.")
     assert {"c:<CAP>", "c:<AT>", "c:<NUM>", "c:<WE>"} <= set(f)
     assert "b:<CAP>_from" in f and "b:<AT>_stole" in f and "b:stole_<NUM>" in f  # bigrams over classes and stems
+
+
+def test_features_read_the_opening_words_with_the_commenters_kind() -> None:
+    """"So true" opening a reply to a troll and to a fan are different features (endorsement depends on who)."""
+    troll, fan = names("So true 😂 and more words here", "troll"), names("So true 😂 and more words here", "fan")
+    assert "o:troll_so" in troll and "o:fan_so" in fan and "o:troll_so" not in fan
+    assert [n for n in troll if n.startswith("o:")] == ["o:troll_so", "o:troll_true", "o:troll_😂", "o:troll_and"]
+    assert not [n for n in names("So true") if n.startswith("o:")]  # no kind, no openers
     assert names("Dave stole it")[0] == "w:dave" and "c:<CAP>" not in names("Dave stole it")  # sentence start
 
 
