@@ -5,7 +5,8 @@ other hands they miss new constructions (docs/scoring.md, "Held-out measurements
 a second opinion that generalises a little further: one logistic-regression model per content code over
 binary features of the reply —
 
-* words (``w:``) and crude stems (``s:``): ``stole`` and ``stealing`` share ``s:stol``/``s:steal``;
+* words (``w:``; an emoji is a word: 😂, 🙄 and 🤷 carry tone) and crude stems (``s:``): ``stole`` and ``stealing``
+  share ``s:stol``/``s:steal``;
 * word classes (``c:``) that say *who* without saying *which*: ``<WE>`` (we, our), ``<YOU>``, ``<THEY>``,
   ``<I>``, ``<CAP>`` (a capitalised word inside a sentence: a name), ``<AT>`` (a handle), ``<NUM>``,
   ``<LONGNUM>``, ``<EMAIL>``, ``<URL>``;
