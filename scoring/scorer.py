@@ -113,10 +113,11 @@ class Scorer:
         # the good handling was not to answer (docs/labelling.md, seventh round); it is judged as feeding instead
         unwanted = plan.answer == "none" and action in TEXT_ACTIONS
         out: list[CriterionVerdict] = []
+        check = Check(ctx=ctx, reply=reply, plan=plan, params=None, post_analysis=post_analysis, pii=self.pii, brand=brand)
         for crit, spec, params in self._active:
             if action not in crit.actions or (unwanted and crit.kind == "good"):
                 continue
-            check = Check(ctx=ctx, reply=reply, plan=plan, params=params, post_analysis=post_analysis, pii=self.pii, brand=brand)
+            check.params = params  # one Check a reply; each criterion reads its own parameters
             finding = crit.check(check)
             if pred is not None and crit.code in pred.logits:
                 finding = self._support(crit, check, finding, pred)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,7 +79,6 @@ class Check:
     post_analysis: Callable[[], Analysis]
     pii: PiiFinder
     brand: str | None = None
-    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def action(self) -> str:
