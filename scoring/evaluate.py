@@ -1,8 +1,8 @@
 """Accuracy report: per-code precision / recall / F1 on the labelled set, and toxic-spans span-F1.
 
 ``python -m scoring.evaluate`` prints the tuning parts of ``tests/scoring/labelled.jsonl`` (every part but the blind
-``heldout7``: the former held-out parts ``heldout`` … ``heldout6`` are no longer blind, see docs/scoring.md);
-``--split heldout7`` (or ``all``) prints the blind part too — each such run is a held-out measurement: record it
+``heldout8``: the former held-out parts ``heldout`` … ``heldout7`` are no longer blind, see docs/scoring.md);
+``--split heldout8`` (or ``all``) prints the blind part too — each such run is a held-out measurement: record it
 in docs/scoring.md;
 ``--toxic-spans DIR`` adds the mean span-F1 of ``hostile`` + ``profanity`` evidence on the SemEval-2021
 Task 5 trial set. Labels cover content codes; ``timeliness`` and ``concise`` are rule-defined facts
@@ -29,11 +29,11 @@ __all__ = ["BLIND", "LABELLED", "TUNING", "evaluate", "load_labelled", "span_f1"
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "labelled.jsonl"
 FACT_CODES = frozenset({"timeliness", "concise"})
 SPLITS = ("tune", "heldout", "heldout2", "heldout3", "tune4", "library", "heldout4", "tune5", "heldout5", "tune6",
-          "heldout6", "tune7", "heldout7")
-# the parts detectors and the learned model may be tuned on; heldout7 is blind (docs/scoring.md)
+          "heldout6", "tune7", "heldout7", "tune8", "heldout8")
+# the parts detectors and the learned model may be tuned on; heldout8 is blind (docs/scoring.md)
 TUNING = ("tune", "heldout", "heldout2", "heldout3", "tune4", "library", "heldout4", "tune5", "heldout5", "tune6",
-          "heldout6", "tune7")
-BLIND = ("heldout7",)
+          "heldout6", "tune7", "heldout7", "tune8")
+BLIND = ("heldout8",)
 
 
 def load_labelled(path: Path = LABELLED) -> list[dict[str, Any]]:
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rubric", default=None)
     ap.add_argument("--labelled", type=Path, default=LABELLED)
     ap.add_argument("--split", choices=(*SPLITS, "tuning", "all"), default="tuning",
-                    help="which part to report (default: the tuning parts; heldout7 is blind, measured rarely, see docs)")
+                    help="which part to report (default: the tuning parts; heldout8 is blind, measured rarely, see docs)")
     ap.add_argument("--errors", action="store_true", help="list misclassified tuning items (never the blind part)")
     ap.add_argument("--toxic-spans", type=Path, default=None, help="folder holding tsd_trial.csv")
     args = ap.parse_args(argv)

@@ -26,6 +26,11 @@ def check(c: Check) -> Finding | None:
     return Finding(tuple(c.reply.evidence(h) for h in hits))
 
 
+def admits_learned(c: Check) -> bool:
+    """A non-apology ("sorry you feel that way") is the rule's call: the learned detector may not read empathy into it."""
+    return not c.reply.spans("empathy", sections=("non",))
+
+
 CRITERION = Criterion(
     code="empathy",
     kind="good",
@@ -45,4 +50,5 @@ CRITERION = Criterion(
     ),
     params=EmpathyParams,
     check=check,
+    admits_learned=admits_learned,
 )

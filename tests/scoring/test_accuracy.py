@@ -8,22 +8,22 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout7, written from docs/labelling.md alone before the seventh round's changes were measured on
-# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #9), rounded down: a change that lowers
+# The blind set (split heldout8, written from docs/labelling.md alone before the eighth round's changes were measured on
+# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #10), rounded down: a change that lowers
 # any fails.
 FLOOR_BLIND = {
-    "confidential": (0.82, 0.60), "defamation": (0.73, 0.68), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.87, 0.87), "endorsement": (0.82, 0.69), "feeding": (0.97, 0.98),
-    "hostile": (0.61, 0.70), "liability": (0.66, 0.33), "privacy": (0.87, 0.70), "profanity": (0.95, 0.95),
-    "promise": (0.94, 0.86), "repression": (0.97, 0.97), "speculation": (0.84, 0.84),
+    "confidential": (0.84, 0.66), "defamation": (0.75, 0.78), "disclaimer": (0.97, 1.00),
+    "discrimination": (0.90, 0.90), "endorsement": (0.80, 0.83), "feeding": (0.96, 0.96),
+    "hostile": (0.63, 0.80), "liability": (0.82, 0.50), "privacy": (0.80, 0.77), "profanity": (0.95, 0.95),
+    "promise": (0.86, 0.86), "repression": (1.00, 0.97), "speculation": (0.94, 0.81),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.92, "escalation": 0.86, "next_step": 0.94, "private_channel": 0.95, "sourced": 0.96}
-# The tuning parts (everything but heldout7; the learned detector was fitted on them, so these are in-sample), rounded down.
+GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.91, "next_step": 0.93, "private_channel": 0.94, "sourced": 0.92}
+# The tuning parts (everything but heldout8; the learned detector was fitted on them, so these are in-sample), rounded down.
 FLOOR_TUNING = {
-    "confidential": (0.97, 1.00), "defamation": (0.99, 1.00), "disclaimer": (1.00, 1.00),
+    "confidential": (0.98, 1.00), "defamation": (0.99, 1.00), "disclaimer": (1.00, 1.00),
     "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.92),
-    "hostile": (0.92, 1.00), "liability": (0.98, 0.99), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00),
-    "promise": (0.99, 0.99), "repression": (0.97, 0.97), "speculation": (0.98, 1.00),
+    "hostile": (0.92, 1.00), "liability": (0.99, 1.00), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00),
+    "promise": (0.99, 0.99), "repression": (0.97, 0.97), "speculation": (0.97, 1.00),
 }
 GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.96}
 
