@@ -256,6 +256,11 @@ class LearnedModel:
         # One row of weights (every code) per feature, packed into one integer (see _pack): a reply costs a
         # lookup and one integer addition per feature, and one unpacking.
         self.codes = tuple(self.weights)
+        big = [c for c in self.codes
+               if abs(self.bias[c]) >= _MAX_WEIGHT or any(abs(w) >= _MAX_WEIGHT for w in self.weights[c].values())]
+        if big:
+            raise ScoringError(f"learned model: weights of {', '.join(big)} reach ±{_MAX_WEIGHT}, beyond what the packed "
+                               "sums hold; retrain with python -m scoring.train (or a stronger regularisation)")
         self._bias = _pack([self.bias[c] for c in self.codes], _OFFSET)
         self._fire_at = {c: _logit(t) for c, t in self.thresholds.items() if t <= 1.0}
         self._veto_under = {c: _logit(v) for c, v in self.vetoes.items() if v > 0.0}
@@ -353,6 +358,7 @@ class LearnedModel:
 _SCALE = float(1 << 20)
 _LANE = 64
 _OFFSET = 1 << 62
+_MAX_WEIGHT = 1 << 11  # checked when a model is loaded
 
 
 def _pack(values: list[float], offset: int = 0) -> int:

@@ -214,3 +214,7 @@ def test_packed_rows_add_every_code_at_once() -> None:
     for c in codes:
         want = model.bias[c] + sum(weights[c].get(n, 0.0) * k for n, k in counts.items())
         assert abs(pred.logits[c] - want) < 1e-6 * (len(text) + 1), c
+    # a weight the packed lanes could not hold is refused when the model is loaded, not summed into nonsense
+    with pytest.raises(ScoringError, match="c0 reach"):
+        LearnedModel(weights={"c0": {"w:f0": 5000.0}}, bias={"c0": 0.0}, thresholds={}, vetoes={}, fingerprint="t",
+                     meta={})
