@@ -207,31 +207,22 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
 
 @dataclass(slots=True)
 class Prediction:
-    """The model's log-odds per code for one reply (and the reply, to find the evidence when asked)."""
+    """The model's log-odds per code for one reply, and the reply's features with their spans (for the evidence)."""
 
     logits: dict[str, float]
-    text: str
-    kind: str | None
-    items: list[str | tuple[str, ...]] | None = None  # feature_names() of the reply, and each item's span
-    item_spans: list[tuple[int, int]] | None = None
-    _feats: list[Feature] | None = None
+    items: list[str | tuple[str, ...]]  # feature_names() of the reply, and each item's span
+    item_spans: list[tuple[int, int]]
     _shown: list[Feature] | None = None
 
     def prob(self, code: str) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
 
-    def feats(self) -> list[Feature]:
-        if self._feats is None:
-            self._feats = (_flatten(self.items, self.item_spans) if self.items is not None and self.item_spans is not None
-                           else features(self.text, self.kind))
-        return self._feats
-
-    def shown(self, known: dict[str, int] | None = None) -> list[Feature]:
-        """The features that may stand as evidence: a span of the reply, not a bare function word (and, given
-        the model's rows as ``known``, one the model weighs at all; computed once per prediction)."""
+    def shown(self, known: dict[str, int]) -> list[Feature]:
+        """The features that may stand as evidence, in :func:`features` order: a span of the reply, not a bare
+        function word, and one the model weighs at all (``known``: its rows); computed once per prediction."""
         if self._shown is None:
-            self._shown = [f for f in self.feats()
-                           if f[1] != f[2] and f[0] not in _NOT_EVIDENCE and (known is None or f[0] in known)]
+            self._shown = [f for f in _flatten(self.items, self.item_spans)
+                           if f[1] != f[2] and f[0] not in _NOT_EVIDENCE and f[0] in known]
         return self._shown
 
 
@@ -308,8 +299,7 @@ class LearnedModel:
         items = feature_names(text, kind, norm, quotes, spans)
         for f in items:
             total += get(f, 0) if isinstance(f, str) else token_row(f)
-        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), text=text, kind=kind,
-                          items=items, item_spans=spans)
+        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), items=items, item_spans=spans)
 
     def fires(self, code: str, pred: Prediction) -> bool:
         """True when ``code``'s probability reaches its threshold (compared as log-odds: no exp per reply)."""
