@@ -75,7 +75,9 @@ CRITERION = Criterion(
     better="\"Could you send us a DM? We'll look at your account there.\"",
     catches=(
         "Moving a personal matter off the public timeline: \"DM us\", \"send us a direct message\", \"email our "
-        "support team\", \"via our secure chat\", or answering by DM in the first place."
+        "support team\", \"via our secure chat\", a team's own e-mail address offered as the way to reach it (\"you can "
+        "email billing@…\"; not a press, investor or regulatory mailbox, which routes the question: `escalation`), or "
+        "answering by DM in the first place."
     ),
     why=(
         "HHS enforcement on review replies: the right move for anything personal is a private channel. FINRA Notice "
