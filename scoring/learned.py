@@ -212,18 +212,9 @@ class Prediction:
     logits: dict[str, float]
     items: list[str | tuple[str, ...]]  # feature_names() of the reply, and each item's span
     item_spans: list[tuple[int, int]]
-    _shown: list[Feature] | None = None
 
     def prob(self, code: str) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
-
-    def shown(self, known: dict[str, int]) -> list[Feature]:
-        """The features that may stand as evidence, in :func:`features` order: a span of the reply, not a bare
-        function word, and one the model weighs at all (``known``: its rows); computed once per prediction."""
-        if self._shown is None:
-            self._shown = [f for f in _flatten(self.items, self.item_spans)
-                           if f[1] != f[2] and f[0] not in _NOT_EVIDENCE and f[0] in known]
-        return self._shown
 
 
 @dataclass(slots=True)
@@ -324,11 +315,27 @@ class LearnedModel:
 
     def spans(self, code: str, pred: Prediction, limit: int = 3) -> list[tuple[int, int, float]]:
         """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
-        ws = self.weights[code]
+        # the features that may stand as evidence: a span of the reply, not a bare function word, weighing for
+        # ``code``; met in :func:`features` order (a token's own features and the other per-token ones in text
+        # order, then the bigrams), which breaks ties between equal weights
+        get = self.weights[code].get
+        found: list[tuple[int, int, float]] = []
+        pairs: list[tuple[int, int, float]] = []
+        for f, (s, e) in zip(pred.items, pred.item_spans):
+            if s == e:
+                continue
+            if isinstance(f, tuple):
+                for n in f:
+                    w = get(n, 0.0)
+                    if w > 0 and n not in _NOT_EVIDENCE:
+                        found.append((s, e, w))
+            else:
+                w = get(f, 0.0)
+                if w > 0 and f not in _NOT_EVIDENCE:
+                    (pairs if f[0] == "b" and f[1] == ":" else found).append((s, e, w))
         best: dict[tuple[int, int], float] = {}
-        for name, s, e in pred.shown(self._rows):
-            w = ws.get(name, 0.0)
-            if w > 0 and w > best.get((s, e), 0.0):
+        for s, e, w in found + pairs:
+            if w > best.get((s, e), 0.0):
                 best[(s, e)] = w
         out: list[tuple[int, int, float]] = []
         for (s, e), w in sorted(best.items(), key=lambda kv: -kv[1]):  # equal weights: in features() order

@@ -152,12 +152,14 @@ class Lexicon:
         self._auto = ahocorasick.Automaton()
         self._regexes: list[tuple[str, str, re.Pattern[str]]] = []
         self._gated: list[tuple[str, str, re.Pattern[str]]] = []
+        self._rank: dict[tuple[str, str], int] = {}  # (list, section) → place in the files: orders hits on one span
         table: dict[str, set[tuple[str, str, bool]]] = {}  # word → (list, section, stem) of the phrases it ends
         anchored_at: dict[str, set[int]] = {}  # word → gated regexes anchored where it starts
         scanned_on: dict[str, set[int]] = {}  # word → gated regexes scanned when it occurs
         for name in self.names:
             by_section: dict[str, list[str]] = {}
             for entry in read_list(name, directory):
+                self._rank.setdefault((name, entry.section), len(self._rank))
                 if entry.regex is not None:
                     # words read off the pattern start every match: the regex is anchored at their hits
                     anchored = not entry.gate
@@ -236,6 +238,8 @@ class Lexicon:
                 if hit is not None and hit.end() > pos:
                     out.setdefault(name, []).append(Match(pos, hit.end(), name, section))
                     done = hit.end()
+        rank = self._rank
         for hits in out.values():
-            hits.sort(key=lambda h: (h.start, -h.end))
+            # text order; hits on one span in the order their sections come in the files, however they were found
+            hits.sort(key=lambda h: (h.start, -h.end, rank[(h.list, h.section)]))
         return out
