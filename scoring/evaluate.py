@@ -1,9 +1,9 @@
 """Accuracy report: per-code precision / recall / F1 on the labelled set, and toxic-spans span-F1.
 
 ``python -m scoring.evaluate`` prints the tuning parts of ``tests/scoring/labelled.jsonl`` (every part but the blind
-``heldout8``: the former held-out parts ``heldout`` … ``heldout7`` are no longer blind, see docs/scoring.md);
-``--split heldout8`` (or ``all``) prints the blind part too — each such run is a held-out measurement: record it
-in docs/scoring.md;
+one, ``BLIND`` in this module: the former held-out parts are no longer blind, see docs/scoring.md); ``--split`` with the
+blind part's name (or ``all``) prints the blind part too — each such run is a held-out measurement: record it in
+docs/scoring.md;
 ``--toxic-spans DIR`` adds the mean span-F1 of ``hostile`` + ``profanity`` evidence on the SemEval-2021
 Task 5 trial set. Labels cover content codes; ``timeliness`` and ``concise`` are rule-defined facts
 checked by unit tests instead.
@@ -29,8 +29,8 @@ __all__ = ["BLIND", "LABELLED", "TUNING", "evaluate", "load_labelled", "span_f1"
 LABELLED = Path(__file__).resolve().parent.parent / "tests" / "scoring" / "labelled.jsonl"
 FACT_CODES = frozenset({"timeliness", "concise"})
 SPLITS = ("tune", "heldout", "heldout2", "heldout3", "tune4", "library", "heldout4", "tune5", "heldout5", "tune6",
-          "heldout6", "tune7", "heldout7", "tune8", "heldout8", "tune9", "heldout9")
-BLIND = ("heldout9",)  # never tuned on, measured rarely (docs/scoring.md)
+          "heldout6", "tune7", "heldout7", "tune8", "heldout8", "tune9", "heldout9", "tune10", "para10", "heldout10")
+BLIND = ("heldout10",)  # never tuned on, measured rarely (docs/scoring.md)
 # the parts detectors and the learned model may be tuned on: every part but the blind one
 TUNING = tuple(s for s in SPLITS if s not in BLIND)
 
@@ -132,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rubric", default=None)
     ap.add_argument("--labelled", type=Path, default=LABELLED)
     ap.add_argument("--split", choices=(*SPLITS, "tuning", "all"), default="tuning",
-                    help="which part to report (default: the tuning parts; heldout8 is blind, measured rarely, see docs)")
+                    help=f"which part to report (default: the tuning parts; {', '.join(BLIND)} is blind, measured rarely, "
+                         "see docs)")
     ap.add_argument("--errors", action="store_true", help="list misclassified tuning items (never the blind part)")
     ap.add_argument("--toxic-spans", type=Path, default=None, help="folder holding tsd_trial.csv")
     args = ap.parse_args(argv)

@@ -16,14 +16,28 @@ from ._base import Check
 __all__ = ["aimed_elsewhere", "echo_question"]
 
 _SECOND = re.compile(r"\b(?:you|your|you're|youre|ur|u|yourself|yourselves|y'all)\b")
+# second person that agrees with or thanks the commenter: "you're right, it's shameful" aims the word elsewhere
+_AGREE = re.compile(r"\b(?:you're|you are|youre|you were) (?:right|not wrong|spot on|correct)\b|\b(?:thank you|we hear you)\b")
 # a first-person (brand-side) subject: "we …", "i …", "our barista …", "our staff at Crewe …"
 _FIRST = re.compile(
     r"(?:^|[\s,;:(-])(?:we|i|our(?:\s+[a-z-]+){1,2}(?:\s+(?:at|in|on)\s+[a-z-]+)?)"
-    r"(?:'re|'m|'ve been| are| am| were| was| is| have been| has been| had been| should(?: have|'ve)?| must(?: have)?| could(?: have)?)?"
+    r"(?:'re|'m|'ve been| are| am| were| was| is| have been| has been| had been| should(?: have|'ve)?| must(?: have)?| could(?: have)?"
+    r"|'ve always been| have always been| has always been| are always| were always| was always)?"
     r"(?:\s+(?:so|really|totally|clearly|just|been|being|a bit|quite|absolutely|completely|such|an?))*\s*$"
 )
+# the brand's own people named without "our": "the board have been gutless", "the devs ARE clueless"
+_OWN_SIDE = re.compile(r"^\W*(?:the|these|those)\s+(?:board|management|managers|devs|developers|engineers|execs|executives|"
+                       r"bosses|higher-ups|suits|team|staff|marketing team|social team)\s")
 _SITUATION = re.compile(r"\b(?:that's|thats|that is|this is|it's|its|it is|that was|this was|it was|what an?|how)\s+(?:[a-z*']+\s+){0,2}$")
 _SYMPATHY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|ugh|oh no|that sucks|we hear you|understand)\b")
+_CONTRAST = re.compile(r"\b(?:but|however|though|although)\b")
+# a thing as the subject ("the fees are a bit much", "the targets are ridiculous"): agreeing about it, not insulting
+# the reader; not the commenter's own claim, post or idea, which the same words would argue with
+_THING = re.compile(
+    r"(?:^|[\s,;:(-])(?:the|our|these|those)\s+(?!(?:[a-z-]+\s+){0,2}?(?:claims?|complaints?|ideas?|rumou?rs?|posts?|"
+    r"comments?|reviews?|accusations?|story|stories|theory|theories|arguments?|points?|logic|tweets?|questions?)\b)"
+    r"(?:[a-z-]+\s+){0,2}?[a-z-]+\s+(?:is|are|was|were|has been|have been|'s been|'re)\s+(?:so\s+|really\s+|honestly\s+|just\s+|a bit\s+)?$"
+)
 _HANDLE = re.compile(r"@\w+")
 
 
@@ -55,10 +69,16 @@ def aimed_elsewhere(c: Check, h: Match, *, situation: bool = True) -> bool:
     s = a.sentence_of(h.start)[0]
     clause_before = a.norm[lo : h.start]
     sentence = a.norm[s : a.sentence_of(h.start)[1]]
-    if _SECOND.search(a.norm[s : h.end]):
+    if (situation and _SITUATION.search(clause_before) and not _SECOND.search(clause_before)
+            and _SYMPATHY.search(sentence) and not _CONTRAST.search(a.norm[s : h.start])):
+        return True  # "sorry your skin's been playing up, that's rubbish": the clause is about the situation
+    if _SECOND.search(_AGREE.sub(" ", a.norm[s : h.end])):
         return False
     if _FIRST.search(clause_before):
         return True
+    thing = _THING.search(clause_before)
+    if thing and (h.section != "insult" or _OWN_SIDE.search(thing.group())):
+        return True  # an insult at people ("the protesters are idiots") stays abuse in the brand's voice
     if situation and _SITUATION.search(clause_before) and _SYMPATHY.search(sentence):
         return True
     return _third_party(c, s, h)

@@ -73,7 +73,8 @@ CRITERION = Criterion(
         "(\"you called us 'useless'\") are not ours and are not counted, nor are words aimed elsewhere than the "
         "commenter: at the brand itself (\"our barista should have checked the lid\"), at a business third party "
         "(\"our contractor is useless\" — a `defamation` question) or at the situation in a sympathetic sentence "
-        "(\"ugh, that's rubbish, sorry\"), and the commenter's own word echoed as a question (\"creepy af??\"). "
+        "(\"ugh, that's rubbish, sorry\"), a thing the reply agrees about (\"you're right, it's shameful\", \"the fees are a bit "
+        "much\"), and the commenter's own word echoed as a question (\"creepy af??\"). "
         "Laughing *along* (tone markers only, with a concession: \"lol fair 😂\", \"you got us\") is not mockery — to a "
         "troll it is `feeding`. The learned detector may doubt a verdict that rests on tone markers alone, never an insult."
     ),

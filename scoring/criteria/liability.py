@@ -28,7 +28,9 @@ CRITERION = Criterion(
     catches=(
         "Replies that accept fault or legal responsibility: \"it's our fault\", \"we messed up\", \"we take full "
         "responsibility\", \"our driver made a mistake\", \"we'll cover the damage\" — and indirect ones that agree the "
-        "brand failed (\"we let you down\", \"we should've sorted the heating\", \"it's been a shambles\"). Regret for "
+        "brand failed (\"we let you down\", \"we should've sorted the heating\", \"it's been a shambles\"), action "
+        "against the brand's own staff over what they did (\"he'll be dealt with\") and a hedged guess that still blames "
+        "the brand (\"we probably underestimated demand\"). Regret for "
         "the experience (\"sorry for the wait\", \"not the experience we want\") is not an admission. Negated forms "
         "(\"this wasn't caused by…\") and quoted words are not counted."
     ),

@@ -64,9 +64,10 @@ CRITERION = Criterion(
     better="Commit to what you control: \"We'll update you here by 3 pm\" rather than \"It'll be fixed by 3 pm\".",
     catches=(
         "Commitments to compensation (\"we'll refund you\", \"you'll get a voucher\"), guaranteed outcomes (\"I promise "
-        "it will\", \"guaranteed\", \"this won't happen again\") and deadlines for a fix (\"back up by 5 pm\"). Not: "
-        "negated forms (\"we can't promise a date yet\"), hedged guesses (those are `speculation`), commitments to "
-        "update or follow up, and the goodwill offer a scenario approves with `allowed_offer`."
+        "it will\", \"guaranteed\", \"this won't happen again\"), deadlines for a fix (\"back up by 5 pm\", \"it'll be "
+        "pulled next week\") and prices held (\"prices are frozen until 2026\"). Not: negated forms (\"we can't promise a "
+        "date yet\"), hedged guesses (those are `speculation`), commitments to update or follow up, and the goodwill "
+        "offer a scenario approves with `allowed_offer`."
     ),
     why=(
         "SCCT (Coombs, 2007): compensation is a rebuild decision reserved for approved statements; from a front-line "

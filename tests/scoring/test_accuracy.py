@@ -8,24 +8,25 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout9, written from docs/labelling.md alone before the ninth round's changes were measured on
-# it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #11), rounded down: a change that lowers
-# any fails.
+# The blind set (split heldout10, written by two helpers from docs/labelling.md alone before the tenth round's changes
+# were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #12), rounded down: a
+# change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.93, 0.70), "defamation": (0.74, 0.74), "disclaimer": (0.97, 0.97),
-    "discrimination": (0.91, 0.82), "endorsement": (0.93, 0.71), "feeding": (0.95, 0.91),
-    "hostile": (0.77, 0.84), "liability": (0.88, 0.66), "privacy": (0.83, 0.65), "profanity": (1.00, 0.92),
-    "promise": (1.00, 0.84), "repression": (0.90, 0.97), "speculation": (0.95, 0.95),
+    "confidential": (0.81, 0.72), "defamation": (0.78, 0.71), "disclaimer": (1.00, 0.94),
+    "discrimination": (0.88, 0.80), "endorsement": (0.87, 0.82), "feeding": (0.94, 0.95),
+    "hostile": (0.73, 0.74), "liability": (0.83, 0.41), "privacy": (0.81, 0.75), "profanity": (1.00, 0.97),
+    "promise": (0.90, 0.71), "repression": (0.92, 0.93), "speculation": (0.95, 0.78),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.93, "next_step": 0.96, "private_channel": 0.95, "sourced": 0.95}
-# The tuning parts (everything but heldout9; the learned detector was fitted on them, so these are in-sample), rounded down.
+GOOD_FLOOR_BLIND = {"empathy": 0.97, "escalation": 0.89, "next_step": 0.90, "private_channel": 0.96, "sourced": 0.93}
+# The tuning parts (everything but heldout10; the learned detector was fitted on them, so these are in-sample), rounded
+# down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.92),
-    "hostile": (0.93, 1.00), "liability": (0.99, 0.99), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00),
-    "promise": (0.99, 0.99), "repression": (0.97, 0.96), "speculation": (0.96, 1.00),
+    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
+    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.91),
+    "hostile": (0.94, 1.00), "liability": (0.99, 0.99), "privacy": (0.99, 1.00), "profanity": (0.99, 1.00),
+    "promise": (0.99, 0.99), "repression": (0.96, 0.96), "speculation": (0.97, 1.00),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.96}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
-    "privacy, promise (recall and/or precision); see docs/scoring.md",
+    "privacy, promise, speculation (recall and/or precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
