@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sim import DrillError, build_transcript
 
@@ -125,7 +125,8 @@ def new_drill(body: DrillIn, user: CurrentUser, state: StateDep) -> dict[str, An
 @router.get("/drills")
 def list_drills(user: CurrentUser, state: StateDep) -> list[dict[str, Any]]:
     with state.db.session() as s:
-        drills = s.exec(select(Drill).where(Drill.org_id == user.org_id).order_by(Drill.created_at.desc())).all()
+        drills = s.exec(select(Drill).where(Drill.org_id == user.org_id)
+                        .order_by(col(Drill.created_at).desc())).all()
     out = []
     for d in drills:
         summary = drill_summary(d)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 __all__ = ["UVICORN_OPTIONS", "app"]
 
@@ -33,6 +36,7 @@ DEMO_USERS = (
 
 
 def _mount_subcommands() -> None:
+    scenario_app: typer.Typer | None
     try:
         from scenarios.cli import app as scenario_app
     except ImportError:  # pragma: no cover - the scenario tools are part of the package
@@ -79,7 +83,7 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, **UVICORN_OPTIONS)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from pydantic import ValidationError
 
     from .settings import Settings

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from .db import Database
 from .models import Lease, utcnow
@@ -84,20 +85,22 @@ class Leases:
         with self.db.write_lock, self.db.engine.connect() as conn:
             row = conn.execute(
                 update(Lease)
-                .where(Lease.drill_id == drill_id, or_(Lease.owner == self.owner, Lease.expires_at < now))
+                .where(col(Lease.drill_id) == drill_id,
+                       or_(col(Lease.owner) == self.owner, col(Lease.expires_at) < now))
                 .values(owner=self.owner, expires_at=now + self.ttl)
-                .returning(Lease.drill_t)
+                .returning(col(Lease.drill_t))
             ).first()
             if row is not None:
                 conn.commit()
                 return Claim(True, self.owner, float(row[0]))
-            held = conn.execute(select(Lease.owner, Lease.drill_t).where(Lease.drill_id == drill_id)).first()
+            held = conn.execute(select(col(Lease.owner), col(Lease.drill_t))
+                                .where(col(Lease.drill_id) == drill_id)).first()
             if held is not None and self.local_takeover and dead_here(str(held[0])):
                 row = conn.execute(  # compare-and-swap on the dead owner: one taker wins
                     update(Lease)
-                    .where(Lease.drill_id == drill_id, Lease.owner == held[0])
+                    .where(col(Lease.drill_id) == drill_id, col(Lease.owner) == held[0])
                     .values(owner=self.owner, expires_at=now + self.ttl)
-                    .returning(Lease.drill_t)
+                    .returning(col(Lease.drill_t))
                 ).first()
                 if row is not None:
                     conn.commit()
@@ -124,7 +127,7 @@ class Leases:
             for drill_id, drill_t in clocks.items():
                 done = conn.execute(
                     update(Lease)
-                    .where(Lease.drill_id == drill_id, Lease.owner == self.owner)
+                    .where(col(Lease.drill_id) == drill_id, col(Lease.owner) == self.owner)
                     .values(expires_at=now + self.ttl, drill_t=drill_t)
                 )
                 if done.rowcount != 1:
@@ -140,6 +143,6 @@ class Leases:
             for drill_id, drill_t in clocks.items():
                 conn.execute(
                     update(Lease)
-                    .where(Lease.drill_id == drill_id, Lease.owner == self.owner)
+                    .where(col(Lease.drill_id) == drill_id, col(Lease.owner) == self.owner)
                     .values(expires_at=now - timedelta(seconds=1), drill_t=drill_t)
                 )

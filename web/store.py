@@ -17,12 +17,12 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anyio
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sim.errors import DrillError
 from sim.events import Event
@@ -30,6 +30,9 @@ from sim.transcript import LoggedEvent
 
 from .db import Database
 from .models import EventRow, utcnow
+
+if TYPE_CHECKING:
+    import threading
 
 __all__ = ["EventStore", "LogConflict"]
 
@@ -195,14 +198,15 @@ class EventStore:
         only, our write lock free, the file not locked by another process for more than 50 ms.
         ``None``: nothing was written; call :meth:`append` in a worker thread. A local SQLite commit
         takes ~0.3 ms; under load the thread hop it saves costs 10-1000 ms (bench/README.md)."""
-        if not self.db.is_sqlite or not self.db.write_lock.acquire(blocking=False):
+        # on SQLite (checked first) write_lock is a threading.Lock, never the no-op _NullLock
+        if not self.db.is_sqlite or not cast("threading.Lock", self.db.write_lock).acquire(blocking=False):
             return None
         try:
             return self._insert(drill_id, first_seq, events, busy_ms=50)
         except OperationalError:  # "database is locked" by another process: wait in a thread instead
             return None
         finally:
-            self.db.write_lock.release()
+            cast("threading.Lock", self.db.write_lock).release()
 
     def _insert(self, drill_id: str, first_seq: int, events: Sequence[Event],
                 busy_ms: int | None = None) -> list[LoggedEvent]:
@@ -262,7 +266,8 @@ class EventStore:
         """Every event after ``since``, in seq order."""
         with self.db.session() as s:
             rows = s.exec(
-                select(EventRow).where(EventRow.drill_id == drill_id, EventRow.seq > since).order_by(EventRow.seq)
+                select(EventRow).where(EventRow.drill_id == drill_id, EventRow.seq > since)
+                .order_by(col(EventRow.seq))
             ).all()
         return [
             LoggedEvent(

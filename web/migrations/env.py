@@ -7,7 +7,7 @@ falls back to ``DATABASE_URL`` through :class:`web.settings.Settings`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import create_engine, text
@@ -31,7 +31,7 @@ def _url() -> str:
     return Settings().sqlalchemy_url
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Render SQLModel's AutoString as plain ``sa.String`` so migrations do not import sqlmodel."""
     if type_ == "type" and isinstance(obj, AutoString):
         return f"sa.String(length={obj.length})" if obj.length else "sa.String()"

@@ -7,6 +7,7 @@ API clients (``/api``…, or anything that does not ask for HTML) keep the JSON 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -58,7 +59,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if _wants_json(request):
-            detail = exc.detail
+            detail: Any = exc.detail  # a str here; replaced by a list below for 422
             if exc.status_code == 422 and isinstance(detail, str):  # OpenAPI documents every 422 as a list
                 detail = [{"loc": [], "msg": detail, "type": "value_error"}]
             return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
