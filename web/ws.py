@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import anyio
@@ -90,7 +91,7 @@ class Connection:
         return live_html_ctx(self)  # the page's live context (web/live_html.py)
 
     # ------------------------------------------------------------ inbound
-    async def handle(self, raw: dict[str, Any]) -> None:
+    async def handle(self, raw: Mapping[str, Any]) -> None:
         if raw.get("bytes") is not None and raw.get("text") is None:
             raise FrameError("bad_frame", "binary frames are not supported: send JSON text")
         text = raw.get("text")
@@ -102,8 +103,11 @@ class Connection:
                              " byte limit; send shorter text")
         try:
             frame = json.loads(text)
-        except ValueError as exc:
-            raise FrameError("bad_json", f"frame is not valid JSON: {exc.msg} at character {exc.pos}") from None
+        except json.JSONDecodeError as exc:
+            raise FrameError("bad_json",
+                             f"frame is not valid JSON: {exc.msg} at character {exc.pos}") from None
+        except ValueError as exc:  # valid JSON Python won't read: an integer over its 4,300-digit limit
+            raise FrameError("bad_json", f"frame could not be read: {exc}; send numbers as short values") from None
         if not isinstance(frame, dict):
             raise FrameError("bad_frame", "a frame must be a JSON object with a 'type'")
         ftype = frame.get("type")

@@ -96,6 +96,7 @@ def test_protocol_resume_with_since_replays_gap_free(live: Live) -> None:
     ("payload", "code"),
     [
         ("{not json", "bad_json"),
+        ('{"type": "ping", "n": ' + "9" * 5000 + "}", "bad_json"),  # valid JSON, but past Python's integer digit limit
         ("[1, 2]", "bad_frame"),
         ('{"type": "teleport", "id": "x"}', "unknown_type"),
         ('{"type": "reply", "target": "main:p1", "text": "hi"}', "missing_id"),
