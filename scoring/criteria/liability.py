@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
@@ -15,8 +17,21 @@ class LiabilityParams(LexiconParams):
     negation_window: int = 3
 
 
+# a condition on the facts ("the manager will answer for it if this turns out to be true") admits nothing (tenth round)
+_CONDITIONAL = re.compile(
+    r"\bif (?:true|(?:this|that|it|what you say|what you describe)(?:'s| is| was)? (?:true|the case|correct|confirmed)|"
+    r"(?:this|that|it) turns out\b)"
+)
+
+
 def check(c: Check) -> Finding | None:
-    return lex_finding(c, hits_of(c))
+    a = c.reply
+    return lex_finding(c, [h for h in hits_of(c) if not _CONDITIONAL.search(a.norm[slice(*a.sentence_of(h.start))])])
+
+
+def admits_learned(c: Check) -> bool:
+    """An admission made on a condition is the rule's call: the learned detector can't read the "if"."""
+    return not _CONDITIONAL.search(c.reply.norm)
 
 
 CRITERION = Criterion(
@@ -30,7 +45,8 @@ CRITERION = Criterion(
         "responsibility\", \"our driver made a mistake\", \"we'll cover the damage\" — and indirect ones that agree the "
         "brand failed (\"we let you down\", \"we should've sorted the heating\", \"it's been a shambles\"), action "
         "against the brand's own staff over what they did (\"he'll be dealt with\") and a hedged guess that still blames "
-        "the brand (\"we probably underestimated demand\"). Regret for "
+        "the brand (\"we probably underestimated demand\"). Not an admission on a condition (\"…will answer for it if this "
+        "turns out to be true\"). Regret for "
         "the experience (\"sorry for the wait\", \"not the experience we want\") is not an admission. Negated forms "
         "(\"this wasn't caused by…\") and quoted words are not counted."
     ),
@@ -41,4 +57,5 @@ CRITERION = Criterion(
     ),
     params=LiabilityParams,
     check=check,
+    admits_learned=admits_learned,
 )

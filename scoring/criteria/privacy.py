@@ -34,14 +34,24 @@ def _mentioned(post: str, author: str | None) -> tuple[str, ...]:
     return tuple(m.lower() for m in _MENTION.findall(post) if m.lower() != own)
 
 
+def _digits_and_words(text: str) -> str:
+    """``text`` with only letters, digits and @ . kept, lower-cased: "+44 7700 900 612" and "+447700900612" agree."""
+    return "".join(ch for ch in text.lower() if ch.isalnum() or ch in "@.")
+
+
 def check(c: Check) -> Finding | None:
     p: PrivacyParams = c.params
     a = c.reply
     ev: list[Evidence] = []
+    bot = c.plan.kind == "bot"
     if p.patterns:
-        ev += c.pii.in_reply(a.text, a.norm, c.brand, _mentioned(c.ctx.post.text, c.ctx.post.author))
+        found = c.pii.in_reply(a.text, a.norm, c.brand, _mentioned(c.ctx.post.text, c.ctx.post.author))
+        if bot:  # a spam account's own number or address, repeated as a warning, is not personal data (tenth round)
+            post = _digits_and_words(c.ctx.post.text)
+            found = [e for e in found if _digits_and_words(e.text or "") not in post]
+        ev += found
     texts = (c.ctx.post.text, *c.ctx.post.thread)
-    cands = c.pii.candidates(texts)
+    cands = c.pii.candidates(texts) if not bot else None
     if cands:
         ev += c.pii.echoes(a.text, a.norm, cands, p.echo_threshold)
     private = a.all(p.private_cues)
@@ -74,7 +84,8 @@ CRITERION = Criterion(
         "order/account/booking numbers, street addresses, health or account details (\"your treatment\", \"your "
         "account shows\"), a third party's details — and any of these echoed from the customer's own post (rapidfuzz "
         "alignment against the thread). Also asking for such data in public (\"reply with your account number\"). "
-        "Asking for it by DM, and the brand's own support address or toll-free number, are fine."
+        "Asking for it by DM, the brand's own support address or toll-free number, and a spam account's own number "
+        "repeated as a warning are fine."
     ),
     why=(
         "HHS enforcement on replies to online reviews: two US dental practices paid $10,000 (2019) and $23,000 (2022) "

@@ -8,25 +8,25 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout10, written by two helpers from docs/labelling.md alone before the tenth round's changes
-# were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #12), rounded down: a
+# The blind set (split heldout11, written by two helpers from docs/labelling.md alone before the eleventh round's changes
+# were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #13), rounded down: a
 # change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.81, 0.72), "defamation": (0.78, 0.71), "disclaimer": (1.00, 0.94),
-    "discrimination": (0.88, 0.80), "endorsement": (0.87, 0.82), "feeding": (0.94, 0.95),
-    "hostile": (0.73, 0.74), "liability": (0.83, 0.41), "privacy": (0.81, 0.75), "profanity": (1.00, 0.97),
-    "promise": (0.90, 0.71), "repression": (0.92, 0.93), "speculation": (0.95, 0.78),
+    "confidential": (0.90, 0.77), "defamation": (0.78, 0.75), "disclaimer": (0.97, 1.00),
+    "discrimination": (0.92, 0.76), "endorsement": (0.86, 0.87), "feeding": (0.96, 0.97),
+    "hostile": (0.72, 0.84), "liability": (0.86, 0.56), "privacy": (0.82, 0.73), "profanity": (0.98, 0.96),
+    "promise": (0.94, 0.80), "repression": (1.00, 0.96), "speculation": (0.85, 0.84),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.97, "escalation": 0.89, "next_step": 0.90, "private_channel": 0.96, "sourced": 0.93}
-# The tuning parts (everything but heldout10; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.94, "private_channel": 0.97, "sourced": 0.95}
+# The tuning parts (everything but heldout11; the learned detector was fitted on them, so these are in-sample), rounded
 # down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.91),
-    "hostile": (0.94, 1.00), "liability": (0.99, 0.99), "privacy": (0.99, 1.00), "profanity": (0.99, 1.00),
-    "promise": (0.99, 0.99), "repression": (0.96, 0.96), "speculation": (0.97, 1.00),
+    "confidential": (0.98, 1.00), "defamation": (0.98, 1.00), "disclaimer": (0.99, 1.00),
+    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.90),
+    "hostile": (0.93, 1.00), "liability": (0.99, 0.99), "privacy": (0.99, 1.00), "profanity": (0.99, 1.00),
+    "promise": (0.99, 0.99), "repression": (0.96, 0.95), "speculation": (0.95, 1.00),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.98, "sourced": 0.95}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.97, "sourced": 0.94}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +71,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
-    "privacy, promise, speculation (recall and/or precision); see docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, discrimination, hostile, liability, privacy, promise, "
+    "speculation (recall and/or precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
