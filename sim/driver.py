@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .aio import cancel_and_wait
 from .core import DrillCore
 from .events import Event
 
@@ -76,13 +77,8 @@ class DrillDriver:
             self._task = asyncio.create_task(self._run(), name="drill-driver")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while self.core.status != "ended":

@@ -22,6 +22,8 @@ import asyncio
 import gc
 import time
 
+from sim.aio import cancel_and_wait
+
 __all__ = ["GcPolicy"]
 
 
@@ -52,11 +54,6 @@ class GcPolicy:
                 gc.unfreeze()  # the next full collection sees everything once, then we freeze again
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         gc.unfreeze()
