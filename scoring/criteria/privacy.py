@@ -26,6 +26,17 @@ _INSTRUCTION = re.compile(
     r"secure|keep|freeze|lock|look at|log into|sign into)\s+$"
 )
 _MENTION = re.compile(r"@(\w+)")
+# the brand giving its own contact route: "call us on 0800 …", "email our billing team at billing@…"
+_OWN_ROUTE = re.compile(
+    r"\b(?:call|ring|phone|text|whatsapp|email|e-mail|contact|reach|write to)\s+"
+    r"(?:us|our\s+(?:[a-z-]+\s+){0,2}?(?:team|line|desk|office|helpline|centre|center))\b"
+)
+_NUMBER_OR_ADDRESS = re.compile(r"\d[\d ()-]{5,}\d|@\w")
+# ... unless the reply also speaks of the person's own circumstances, which the learned detector may read
+_PERSONAL = re.compile(
+    r"\byour\s+(?:[a-z]+\s+)?(?:son|daughter|child|toddler|baby|kid|kids|mum|mom|dad|wife|husband|partner|diagnosis|"
+    r"condition|treatment|illness|medication|address|flat|house|room|account|arrears|debt|salary)\b|\bunwell\b|\bpregnan"
+)
 
 
 def _mentioned(post: str, author: str | None) -> tuple[str, ...]:
@@ -73,6 +84,13 @@ def check(c: Check) -> Finding | None:
     return Finding(tuple(seen))
 
 
+def admits_learned(c: Check) -> bool:
+    """A reply that gives the brand's own number or address, and nothing the rules read as personal data, is the rules'
+    call: the learned detector reads any phone number or address as someone's."""
+    a = c.reply
+    return not (_OWN_ROUTE.search(a.norm) and _NUMBER_OR_ADDRESS.search(a.text)) or bool(_PERSONAL.search(a.norm))
+
+
 CRITERION = Criterion(
     code="privacy",
     kind="risk",
@@ -95,4 +113,5 @@ CRITERION = Criterion(
     params=PrivacyParams,
     check=check,
     actions=PUBLIC_TEXT,
+    admits_learned=admits_learned,
 )
