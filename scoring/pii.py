@@ -84,7 +84,8 @@ class PiiFinder:
         self.echo_threshold = echo_threshold
 
     def in_reply(self, text: str, norm: str, brand: str | None = None, mentioned: tuple[str, ...] = ()) -> list[Evidence]:
-        """Personal data written in the reply itself (``mentioned``: handles in the post, one of them the brand's)."""
+        """Personal data written in the reply itself (``norm``: ``_text.normalize(text)``, which some patterns read;
+        ``mentioned``: handles in the post, one of them the brand's)."""
         out: list[Evidence] = []
         if "@" in text:
             self._emails(text, norm, brand, mentioned, out)

@@ -46,9 +46,8 @@ TEXT = frozenset({"reply", "quote", "dm"})
 # where thresholds are chosen: parts the rules for the model's codes were not tuned on (except the sixth round's
 # liability patterns, written from false negatives in heldout3 … heldout5: their figures there are optimistic;
 # docs/scoring.md, "Sixth round"), and the library's model answers (which must stay clean)
-CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "heldout5", "tune6", "heldout6", "tune7", "tune8", "heldout8", "heldout9", "heldout10", "tune11",
-               "heldout11", "tune12",
-               "library")
+CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "heldout5", "tune6", "heldout6", "tune7", "tune8", "heldout8",
+               "heldout9", "heldout10", "tune11", "heldout11", "tune12", "heldout12", "tune13", "library")
 C = 1.0
 PRUNE = 0.05
 FOLDS = 5
