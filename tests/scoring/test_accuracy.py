@@ -8,23 +8,23 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout13, written by two helpers from docs/labelling.md alone before the thirteenth round's
-# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #15), rounded
+# The blind set (split heldout14, written by two helpers from docs/labelling.md alone before the fourteenth round's
+# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #16), rounded
 # down: a change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.91, 0.75), "defamation": (0.85, 0.76), "disclaimer": (0.97, 1.00),
-    "discrimination": (0.93, 0.83), "endorsement": (0.90, 0.88), "feeding": (0.98, 0.90),
-    "hostile": (0.76, 0.82), "liability": (0.90, 0.72), "privacy": (0.80, 0.71), "profanity": (1.00, 0.94),
-    "promise": (0.95, 0.76), "repression": (0.98, 0.96), "speculation": (0.90, 0.80),
+    "confidential": (0.82, 0.77), "defamation": (0.78, 0.69), "disclaimer": (1.00, 0.98),
+    "discrimination": (0.89, 0.78), "endorsement": (0.90, 0.86), "feeding": (0.97, 0.91),
+    "hostile": (0.76, 0.82), "liability": (0.80, 0.62), "privacy": (0.81, 0.78), "profanity": (1.00, 0.98),
+    "promise": (0.91, 0.76), "repression": (1.00, 0.97), "speculation": (0.91, 0.74),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.95, "escalation": 0.88, "next_step": 0.95, "private_channel": 0.95, "sourced": 0.94}
-# The tuning parts (everything but heldout13; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.95, "escalation": 0.95, "next_step": 0.95, "private_channel": 0.94, "sourced": 0.93}
+# The tuning parts (everything but heldout14; the learned detector was fitted on them, so these are in-sample), rounded
 # down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 1.00), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.91),
-    "hostile": (0.93, 1.00), "liability": (0.99, 0.99), "privacy": (0.99, 1.00), "profanity": (0.99, 1.00),
-    "promise": (0.99, 0.99), "repression": (0.96, 0.95), "speculation": (0.95, 1.00),
+    "confidential": (0.99, 1.00), "defamation": (0.98, 1.00), "disclaimer": (0.99, 1.00),
+    "discrimination": (0.99, 1.00), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90),
+    "hostile": (0.93, 1.00), "liability": (0.99, 0.99), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00),
+    "promise": (0.99, 0.99), "repression": (0.97, 0.95), "speculation": (0.98, 1.00),
 }
 GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.94, "next_step": 0.97, "private_channel": 0.97, "sourced": 0.94}
 
