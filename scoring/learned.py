@@ -58,14 +58,15 @@ _THEY = frozenset("he she they him her them his their he's she's they're theirs"
 _I = frozenset("i i'm i've i'll i'd me my".split())
 _SUFFIXES = ("ingly", "edly", "ing", "ied", "ies", "ed", "es", "ly", "s")
 _STOP = ".!?;:,\n"
-# words that weigh in the sum but mean nothing shown alone as evidence ("the", "your")
-_NOT_EVIDENCE = frozenset(
-    f"{p}{w}" for p in ("w:", "q:w:") for w in (
-        "a an the and or but so to of in on at for with by from as is are was were be been being it its this that "
-        "these those there here has have had do does did will would can could should may might just also very "
-        "really we we're we've we'll our us you your you're i i'm my me he she they them their his her".split()
-    )
-) | frozenset(f"c:{c}" for c in ("<WE>", "<YOU>", "<I>", "<THEY>"))
+# words that weigh in the sum but mean nothing shown alone as evidence ("the", "your"), whatever feature they stand in
+# (the word, a capitalised "The", a reply's opening word, a negated word), and the person classes of words that are
+# not in that list ("ours", "yourself")
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but so to of in on at for with by from as is are was were be been being it its this that "
+    "these those there here has have had do does did will would can could should may might just also very "
+    "really we we're we've we'll our us you your you're i i'm my me he she they them their his her".split()
+)
+_PERSON_CLASSES = frozenset(f"c:{c}" for c in ("<WE>", "<YOU>", "<I>", "<THEY>"))
 _SENTENCE_END = ".!?;\n"
 
 
@@ -141,6 +142,21 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
     receives the reply span of each item (``(0, 0)`` for whole-reply features), so that evidence needs no second
     pass.
     """
+    return _scan(text, kind, norm, quotes, spans, _NO_ROWS, {}, {})[0]
+
+
+_NO_ROWS: Any = {}.get  # feature → packed row, for a pass that only names the features
+
+
+def _scan(text: str, kind: str | None, norm: str | None, quotes: tuple[tuple[int, int], ...] | None,
+          spans: list[tuple[int, int]] | None, get: Any, plain: dict[str, Any], capitals: dict[str, Any],
+          ) -> tuple[list[str | tuple[str, ...]], int]:
+    """The one feature pass: the items of :func:`feature_names` and, as it goes, the sum of their packed rows.
+
+    ``get`` maps a feature name to its packed row (0 when the model does not know it); ``plain`` and ``capitals``
+    cache, per token and by whether it is capitalised inside a sentence, its names, stream key, negator flag and
+    the sum of its names' rows (a model keeps its own; a naming pass gives empty ones).
+    """
     if norm is None:
         norm = normalize(text)
     if quotes is None:
@@ -148,6 +164,7 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
     out: list[str | tuple[str, ...]] = []
     append = out.append
     where = spans.append if spans is not None else None
+    total = 0
     prev = ""
     prev_start = 0
     neg = 0
@@ -161,31 +178,50 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
             neg = 0
             prev = ""
             if tok == "!" or tok == "?":
-                append("w:" + tok)
+                f = "w:" + tok
+                append(f)
+                total += get(f, 0)
                 if where is not None:
                     where(m.span())
             continue
         s = m.start()
-        names, key, negator = _token(tok, not sentence_start and text[s].isupper())
+        capital = not sentence_start and text[s].isupper()
+        cache = capitals if capital else plain
+        entry = cache.get(tok)
+        if entry is None:
+            names, key, negator = _token(tok, capital)
+            entry = (names, key, negator, sum(get(n, 0) for n in names))
+            if len(cache) < 200_000:
+                cache[tok] = entry
+        names, key, negator, row = entry
         sentence_start = False
         if quotes and any(a <= s < b for a, b in quotes):
-            append(tuple("q:" + n for n in names))
+            quoted = tuple("q:" + n for n in names)
+            append(quoted)
+            for n in quoted:
+                total += get(n, 0)
             negated = False
         else:
             append(names)
+            total += row
             negated = neg > 0
             if negated:
-                append("n:" + key)
+                f = "n:" + key
+                append(f)
+                total += get(f, 0)
         if neg:
             neg -= 1
         if negator:
             neg = 3
         if prev:
-            append("b:" + prev + "_" + key)
+            f = "b:" + prev + "_" + key
+            append(f)
+            total += get(f, 0)
         opener = ""
         if kind and count < 4:  # the reply's first words, read with the commenter's kind
             opener = "o:" + kind + "_" + key
             append(opener)
+            total += get(opener, 0)
         count += 1
         if where is not None:
             e = m.end()
@@ -199,10 +235,12 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
         prev = key
         prev_start = s
     if kind:
-        append("k:" + kind)
+        f = "k:" + kind
+        append(f)
+        total += get(f, 0)
         if where is not None:
             where((0, 0))
-    return out
+    return out, total
 
 
 @dataclass(slots=True)
@@ -212,6 +250,7 @@ class Prediction:
     logits: dict[str, float]
     items: list[str | tuple[str, ...]]  # feature_names() of the reply, and each item's span
     item_spans: list[tuple[int, int]]
+    norm: str = ""  # the normalised reply the spans index (to tell a bare function word)
 
     def prob(self, code: str) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
@@ -230,7 +269,8 @@ class LearnedModel:
     codes: tuple[str, ...] = ()
     _rows: dict[str, int] = field(default_factory=dict, repr=False)
     _bias: int = 0
-    _token_rows: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    _plain: dict[str, Any] = field(default_factory=dict, repr=False)  # per-token caches of _scan
+    _capitals: dict[str, Any] = field(default_factory=dict, repr=False)
     _fire_at: dict[str, float] = field(default_factory=dict, repr=False)  # thresholds and vetoes as log-odds
     _veto_under: dict[str, float] = field(default_factory=dict, repr=False)
 
@@ -283,14 +323,13 @@ class LearnedModel:
     def predict(self, text: str, kind: str | None = None, norm: str | None = None,
                 quotes: tuple[tuple[int, int], ...] | None = None) -> Prediction:
         """Log-odds for every code the model knows (``norm``, ``quotes``: see :func:`feature_names`)."""
-        total = self._bias
-        get = self._rows.get
-        token_row = self._token_row
+        if norm is None:
+            norm = normalize(text)
         spans: list[tuple[int, int]] = []
-        items = feature_names(text, kind, norm, quotes, spans)
-        for f in items:
-            total += get(f, 0) if isinstance(f, str) else token_row(f)
-        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), items=items, item_spans=spans)
+        items, total = _scan(text, kind, norm, quotes, spans, self._rows.get, self._plain, self._capitals)
+        total += self._bias
+        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), items=items, item_spans=spans,
+                          norm=norm)
 
     def fires(self, code: str, pred: Prediction) -> bool:
         """True when ``code``'s probability reaches its threshold (compared as log-odds: no exp per reply)."""
@@ -302,37 +341,29 @@ class LearnedModel:
         v = self._veto_under.get(code)
         return v is not None and pred.logits[code] < v
 
-    def _token_row(self, names: tuple[str, ...]) -> int:
-        """The summed (packed) weights of one token's own features (cached: most tokens recur)."""
-        try:
-            return self._token_rows[names]
-        except KeyError:
-            get = self._rows.get
-            row = sum(get(n, 0) for n in names)
-            if len(self._token_rows) < 200_000:
-                self._token_rows[names] = row
-            return row
-
     def spans(self, code: str, pred: Prediction, limit: int = 3) -> list[tuple[int, int, float]]:
         """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
         # the features that may stand as evidence: a span of the reply, not a bare function word, weighing for
         # ``code``; met in :func:`features` order (a token's own features and the other per-token ones in text
         # order, then the bigrams), which breaks ties between equal weights
         get = self.weights[code].get
+        norm = pred.norm
         found: list[tuple[int, int, float]] = []
         pairs: list[tuple[int, int, float]] = []
         for f, (s, e) in zip(pred.items, pred.item_spans):
             if s == e:
                 continue
+            if (isinstance(f, tuple) or f[0] != "b") and norm[s:e] in _FUNCTION_WORDS:
+                continue  # one function word is no evidence, whatever the feature ("The" as a capitalised opener)
             if isinstance(f, tuple):
                 for n in f:
                     w = get(n, 0.0)
-                    if w > 0 and n not in _NOT_EVIDENCE:
+                    if w > 0 and n not in _PERSON_CLASSES:
                         found.append((s, e, w))
             else:
                 w = get(f, 0.0)
-                if w > 0 and f not in _NOT_EVIDENCE:
-                    (pairs if f[0] == "b" and f[1] == ":" else found).append((s, e, w))
+                if w > 0:
+                    (pairs if f[0] == "b" else found).append((s, e, w))
         best: dict[tuple[int, int], float] = {}
         for s, e, w in found + pairs:
             if w > best.get((s, e), 0.0):

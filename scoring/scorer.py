@@ -62,6 +62,8 @@ class Scorer:
         self.lexicon = Lexicon(lists)
         self.pii = PiiFinder(region)
         self._post_analysis = lru_cache(maxsize=2048)(self.analyse)
+        # "risk not taken" verdicts carry nothing but their code and severity: one shared (frozen) instance each
+        self._passes: dict[tuple[str, str], CriterionVerdict] = {}
         self.learned: LearnedModel | None = learned_model() if self.rubric.learned else None
 
     @property
@@ -174,6 +176,12 @@ class Scorer:
 
     def _verdict(self, crit: Criterion, spec: CriterionSpec, plan: Plan, finding: Any) -> CriterionVerdict | None:
         severity: Severity = "critical" if crit.code in plan.avoid else spec.severity
+        if finding is None and crit.kind == "risk":  # the common case: a risk not taken
+            cv = self._passes.get((crit.code, severity))
+            if cv is None:
+                cv = self._passes[(crit.code, severity)] = CriterionVerdict(
+                    code=crit.code, kind="risk", verdict="pass", severity=severity)
+            return cv
         evidence: tuple[Evidence, ...] = finding.evidence if finding is not None else ()
         if finding is not None and finding.verdict is not None:
             verdict = finding.verdict

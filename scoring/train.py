@@ -43,12 +43,12 @@ CODES = (
     "profanity", "disclaimer", "endorsement", "empathy", "next_step", "private_channel", "escalation", "sourced",
 )
 TEXT = frozenset({"reply", "quote", "dm"})
-# where thresholds are chosen: parts the rules for the model's codes were not tuned on (except the sixth round's
-# liability patterns, written from false negatives in heldout3 … heldout5: their figures there are optimistic;
-# docs/scoring.md, "Sixth round"), and the library's model answers (which must stay clean)
-CALIBRATION = ("heldout3", "tune4", "heldout4", "tune5", "heldout5", "tune6", "heldout6", "tune7", "tune8", "heldout8",
-               "heldout9", "heldout10", "tune11", "heldout11", "tune12", "heldout12", "tune13", "heldout13", "tune14",
-               "library")
+# where thresholds are chosen: the parts written since the tenth round the way the blind parts are (two writers each,
+# from the guide alone, with minimum counts for every code; no rule was tuned on them), and the library's model
+# answers (which must stay clean). The earlier parts, written under older versions of the guide, chose thresholds up
+# to the fifteenth round and stay training data (docs/scoring.md, "Sixteenth round").
+CALIBRATION = ("heldout10", "tune11", "heldout11", "tune12", "heldout12", "tune13", "heldout13", "tune14", "heldout14",
+               "tune15", "heldout15", "tune16", "library")
 C = 1.0
 PRUNE = 0.1
 FOLDS = 5
@@ -185,6 +185,11 @@ def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float 
     used = [c for c in CODES if thresholds[c] <= 1.0 or c in vetoes]  # codes the model never helps are not shipped
     w, b = _fit(xs, gold, used, c_reg=c_reg, prune=prune)
     thresholds = {c: t for c, t in thresholds.items() if c in used}
+    library = [i for i in train_items if i["split"] == "library"]
+    for c, t, top in _clear_library(_model(w, b, thresholds=thresholds), library):
+        thresholds[c] = t
+        lines.append(f"{c}: threshold raised to {t if t <= 1 else '- (model unused)'}: a scenario model answer reached "
+                     f"{top:.3f}")
     meta = {
         "items": len(train_items), "posts": len(posts), "features": len({f for ws in w.values() for f in ws}),
         "C": c_reg, "prune": prune, "folds": FOLDS,
@@ -197,6 +202,26 @@ def train(items: Sequence[dict[str, Any]], *, report: bool = True, c_reg: float 
               f"out-of-fold figures on {len(calib)} calibration replies ({', '.join(CALIBRATION)}):")
         print("\n".join(lines))
     return model
+
+
+def _clear_library(model: LearnedModel, library: Sequence[dict[str, Any]]) -> list[tuple[str, float, float]]:
+    """Thresholds to raise so that the shipped model flags no risk in the scenarios' model answers.
+
+    The library's model answers are written to be excellent and the bundled scenarios' good bot plays them
+    (``tests/scoring/test_library_scores.py``): a threshold chosen for F1 may still sit under one of them, so each
+    risk threshold is raised above the highest probability the final model gives a model answer that lacks the code
+    (to the next step of ``GRID``, or past 1, which leaves the code to the rules). Returns (code, new threshold, that
+    probability) for each raised code.
+    """
+    raised: list[tuple[str, float, float]] = []
+    preds = [model.predict(i["reply"]["text"], i["post"].get("kind")) for i in library]
+    for c, t in model.thresholds.items():
+        if c not in RISK_CODES or t > 1.0:
+            continue
+        top = max((p.prob(c) for p, i in zip(preds, library) if c not in i["codes"]), default=0.0)
+        if top >= t:
+            raised.append((c, next((g for g in GRID if g > top), 2.0), top))
+    return raised
 
 
 def dump(model: LearnedModel) -> str:
