@@ -14,7 +14,8 @@ from typing import Any, Literal
 from scenarios.models import Expectation
 
 from .analysis import Analysis, analyse
-from .criteria import ALL_ACTIONS, REGISTRY, TEXT_ACTIONS, Check, Criterion, Finding, Params
+from .criteria import ALL_ACTIONS, PUBLIC_TEXT, REGISTRY, TEXT_ACTIONS, Check, Criterion, Finding, Params
+from .criteria._base import article
 from .errors import ScoringError
 from .learned import MODEL_FILE, LearnedModel, Prediction, load_model
 from .lexicon import Lexicon
@@ -59,6 +60,10 @@ class Scorer:
             params = crit.params.model_validate(spec.params)
             self._active.append((crit, spec, params))
             lists.extend(params.lists())
+        # the kinds under whose posts an admission is endorsement too (``_confirms``), from the endorsement params
+        self._endorsement = next((a for a in self._active if a[0].code == "endorsement"), None)
+        self._confirm_kinds: frozenset[str] = frozenset(
+            getattr(self._endorsement[2], "confirm_kinds", ()) if self._endorsement else ())
         self.lexicon = Lexicon(lists)
         self.pii = PiiFinder(region)
         self._post_analysis = lru_cache(maxsize=2048)(self.analyse)
@@ -126,6 +131,8 @@ class Scorer:
             cv = self._verdict(crit, spec, plan, finding)
             if cv is not None:
                 out.append(cv)
+        if action in PUBLIC_TEXT and plan.kind in self._confirm_kinds:
+            self._confirms(out, plan)
         return self._combine(out, plan)
 
     def score_silence(self, post: PostInfo, expect: Expectation | None, waited_s: float) -> Verdict:
@@ -173,6 +180,33 @@ class Scorer:
             evidence = (Evidence(detector, fact=f"learned detector, confidence {p:.2f}"),)
         base = crit.message if crit.kind == "risk" else (crit.met_message or crit.title)
         return Finding(evidence=evidence, reason=f"{base} (learned detector, confidence {p:.2f})")
+
+    def _confirms(self, out: list[CriterionVerdict], plan: Plan) -> None:
+        """An admission of fault in public under a rager's post confirms the accusation: ``liability`` is
+        ``endorsement`` too, with the admission as its evidence (docs/labelling.md, seventeenth round). An
+        endorsement no detector spoke to is turned, and one only the learned detector found gets the admission as
+        its evidence instead of the words the model weighed; one a scenario allows or a rule found is left alone."""
+        liability = endorsement = None
+        for n, cv in enumerate(out):
+            if cv.code == "liability":
+                liability = cv
+            elif cv.code == "endorsement":
+                endorsement = n
+        if liability is None or liability.verdict != "fail" or endorsement is None:
+            return
+        was = out[endorsement]
+        learned_only = was.verdict == "fail" and all(e.detector.startswith("learned:") for e in was.evidence)
+        if not learned_only and (was.verdict != "pass" or was.evidence or was.reason):
+            return
+        assert self._endorsement is not None  # _confirm_kinds is empty without it
+        crit, spec, _ = self._endorsement
+        who = (plan.kind or "commenter").replace("_", " ")
+        fact = Evidence("table:confirms", fact=f"admits fault in public under {article(who)}'s post, confirming it")
+        finding = Finding(evidence=liability.evidence + (fact,),
+                          reason=f"admits fault under {article(who)}'s post, which confirms the accusation")
+        turned = self._verdict(crit, spec, plan, finding)
+        if turned is not None:
+            out[endorsement] = turned
 
     def _verdict(self, crit: Criterion, spec: CriterionSpec, plan: Plan, finding: Any) -> CriterionVerdict | None:
         severity: Severity = "critical" if crit.code in plan.avoid else spec.severity

@@ -18,6 +18,11 @@ class EndorsementParams(LexiconParams):
         default=("troll", "rager", "misguided", "competitor", "bot", "employee"),
         description="Kinds whose posts a reply must not agree with (any kind when the post makes a claim).",
     )
+    confirm_kinds: tuple[str, ...] = Field(
+        default=("rager",),
+        description="Kinds under whose posts a public admission of fault (a reply or quote that fails liability) is "
+        "endorsement too: it confirms the accusation, whatever words it uses (docs/labelling.md, seventeenth round).",
+    )
     abuse_lists: tuple[str, ...] = Field(
         default=("hostile", "profanity", "discrimination"), description="A post with hits here is never amplified."
     )
