@@ -29,6 +29,8 @@ _FIRST = re.compile(
 _OWN_SIDE = re.compile(r"^\W*(?:the|these|those)\s+(?:board|management|managers|devs|developers|engineers|execs|executives|"
                        r"bosses|higher-ups|suits|team|staff|marketing team|social team)\s")
 _SITUATION = re.compile(r"\b(?:that's|thats|that is|this is|it's|its|it is|that was|this was|it was|what an?|how)\s+(?:[a-z*']+\s+){0,2}$")
+# a harsh word conceded: "useless is fair", "pathetic is about right"
+_CONCEDED = re.compile(r"\s+(?:is|was)\s+(?:fair|about right|spot on|generous|putting it mildly|not wrong)\b")
 _SYMPATHY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|ugh|oh no|that sucks|we hear you|understand)\b")
 _CONTRAST = re.compile(r"\b(?:but|however|though|although)\b")
 # a thing as the subject ("the fees are a bit much", "the targets are ridiculous"): agreeing about it, not insulting
@@ -72,8 +74,12 @@ def aimed_elsewhere(c: Check, h: Match, *, situation: bool = True) -> bool:
     if (situation and _SITUATION.search(clause_before) and not _SECOND.search(clause_before)
             and _SYMPATHY.search(sentence) and not _CONTRAST.search(a.norm[s : h.start])):
         return True  # "sorry your skin's been playing up, that's rubbish": the clause is about the situation
+    if _CONCEDED.match(a.norm, h.end) and not _SECOND.search(a.norm[h.end : a.sentence_of(h.start)[1]]):
+        return True  # "useless is fair, nine days is a joke": the commenter's word, conceded about the brand
     if _SECOND.search(_AGREE.sub(" ", a.norm[s : h.end])):
         return False
+    if _AGREE.search(a.norm[s : h.start]) and _SITUATION.search(clause_before):
+        return True  # "you're right, it's a disgrace": the word is about what the reply agrees with, not the reader
     if _FIRST.search(clause_before):
         return True
     thing = _THING.search(clause_before)
@@ -95,3 +101,21 @@ def echo_question(c: Check, h: Match) -> bool:
         return False
     s = a.sentence_of(h.start)[0]
     return len(a.norm[s : h.start].split()) <= 1  # the question is the echo itself, not "are you blind?"
+
+
+# a type, not a person: "a Karen", "another Karen", "ok Karen", "typical Karen"
+_AS_A_TYPE = re.compile(r"\b(?:an?|another|such an?|typical|ok|okay|classic|total|proper|right|real|full|bit of an?)\s+$")
+_SURNAME = re.compile(r"\s+[A-Z][a-z'’-]+")
+
+
+def names_someone(c: Check, h: Match, *, surname: bool = True) -> bool:
+    """A listed word that is someone's name here ("Karen", "Dick"): capitalised, not used as a type ("a Karen", "ok
+    Karen"), and either the commenter's own name (their handle holds it: "Hi Karen" to @karen_oduya, "Sorry Dick" to
+    @dick_harlow) or, with ``surname``, followed by one ("Karen Holt from the union"; not for swear words: "Fuck Off")."""
+    word = c.reply.text[h.start : h.end]
+    if not word[:1].isupper() or not word.isalpha() or _AS_A_TYPE.search(c.reply.norm[max(0, h.start - 14) : h.start]):
+        return False
+    handle = (c.ctx.post.author or "").lower()
+    if re.search(rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])", handle):
+        return True
+    return surname and _SURNAME.match(c.reply.text, h.end) is not None

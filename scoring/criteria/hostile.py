@@ -8,7 +8,7 @@ from ..lexicon import Match
 from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import INSULT_SECTIONS, TARGETED_SECTIONS, hits_of, lex_finding, not_self_directed
-from ._target import aimed_elsewhere, echo_question
+from ._target import aimed_elsewhere, echo_question, names_someone
 
 __all__ = ["CRITERION"]
 
@@ -32,7 +32,7 @@ def check(c: Check) -> Finding | None:
     unknown = c.plan.kind is None and not p.banter_unknown
     exclude = ("banter",) if unknown or c.plan.kind in p.banter_kinds else ()
     hits = not_self_directed(c, hits_of(c, exclude=exclude, skip_reported=c.ctx.post.text))
-    finding = lex_finding(c, [h for h in hits if not _elsewhere(c, h)])
+    finding = lex_finding(c, [h for h in hits if not _elsewhere(c, h) and not _a_name(c, h)])
     if finding is not None and tone_markers_only(finding.evidence) and _concedes(c):
         return None  # "lol fair 😂": laughing along with the commenter, not at them
     return finding
@@ -50,6 +50,11 @@ def tone_markers_only(evidence: tuple[Evidence, ...]) -> bool:
     return bool(evidence) and all(
         e.detector.endswith("/banter") or not any(ch.isalpha() for ch in (e.text or "x")) for e in evidence
     )
+
+
+def _a_name(c: Check, h: Match) -> bool:
+    """An insult word that is someone's name here: "Hi Karen" to @karen_oduya, "Karen Holt from the union"."""
+    return h.section in INSULT_SECTIONS and names_someone(c, h)
 
 
 def _elsewhere(c: Check, h: Match) -> bool:
@@ -74,7 +79,8 @@ CRITERION = Criterion(
         "commenter: at the brand itself (\"our barista should have checked the lid\"), at a business third party "
         "(\"our contractor is useless\" — a `defamation` question) or at the situation in a sympathetic sentence "
         "(\"ugh, that's rubbish, sorry\"), a thing the reply agrees about (\"you're right, it's shameful\", \"the fees are a bit "
-        "much\"), and the commenter's own word echoed as a question (\"creepy af??\"). "
+        "much\"), the commenter's own word echoed as a question (\"creepy af??\"), and a listed word that names "
+        "someone (\"Hi Karen\" to @karen_oduya, \"Karen Holt from the union\"). "
         "Laughing *along* (tone markers only, with a concession: \"lol fair 😂\", \"you got us\") is not mockery — to a "
         "troll it is `feeding`. The learned detector may doubt a verdict that rests on tone markers alone, never an insult."
     ),

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import hits_of, lex_finding
-from ._target import echo_question
+from ._target import echo_question, names_someone
 
 __all__ = ["CRITERION"]
 
@@ -16,7 +16,7 @@ class ProfanityParams(LexiconParams):
 
 
 def check(c: Check) -> Finding | None:
-    return lex_finding(c, [h for h in hits_of(c) if not echo_question(c, h)])
+    return lex_finding(c, [h for h in hits_of(c) if not echo_question(c, h) and not names_someone(c, h, surname=False)])
 
 
 CRITERION = Criterion(
@@ -27,7 +27,8 @@ CRITERION = Criterion(
     better="Say it without the swear word: \"That's really not good enough — sorry.\"",
     catches=(
         "Swear words and their masked or abbreviated forms (\"f*ck\", \"sh!t\", \"wtf\", \"ffs\"), even when friendly "
-        "(\"damn, that sucks\"). Swear words inside quotation marks — the customer's words quoted back — are not counted."
+        "(\"damn, that sucks\"). Swear words inside quotation marks — the customer's words quoted back — are not counted, nor a "
+        "listed word that is someone's name (\"Sorry Dick\" to @dick_harlow)."
     ),
     why=(
         "Typical social media policy clauses: only approved spokespeople speak for the company and no harassing content; "

@@ -8,23 +8,23 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout17, written by two helpers from docs/labelling.md alone before the seventeenth round's
-# changes were measured on it) at its last recorded measurement (docs/scoring.md, "Held-out measurements", #21: the
-# second, after a retrain the reproducibility test called for), rounded down: a change that lowers any fails.
+# The blind set (split heldout18, written by two helpers from docs/labelling.md alone before the eighteenth round's
+# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #22), rounded
+# down: a change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.86, 0.83), "defamation": (0.82, 0.89), "disclaimer": (1.00, 0.98),
-    "discrimination": (0.84, 0.94), "endorsement": (0.83, 0.91), "feeding": (0.95, 0.93), "hostile": (0.71, 0.83),
-    "liability": (0.73, 0.75), "privacy": (0.83, 0.79), "profanity": (1.00, 0.98), "promise": (0.91, 0.89),
-    "repression": (0.95, 0.96), "speculation": (0.89, 0.88),
+    "confidential": (0.91, 0.85), "defamation": (0.84, 0.84), "disclaimer": (0.98, 0.97),
+    "discrimination": (0.89, 0.89), "endorsement": (0.89, 0.88), "feeding": (0.96, 0.91), "hostile": (0.83, 0.87),
+    "liability": (0.77, 0.77), "privacy": (0.87, 0.87), "profanity": (1.00, 0.98), "promise": (0.95, 0.95),
+    "repression": (0.87, 0.93), "speculation": (0.92, 0.96),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.93, "next_step": 0.94, "private_channel": 0.94, "sourced": 0.96}
-# The tuning parts (everything but heldout17; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.96, "next_step": 0.95, "private_channel": 0.92, "sourced": 0.92}
+# The tuning parts (everything but heldout18; the learned detector was fitted on them, so these are in-sample), rounded
 # down.
 FLOOR_TUNING = {
     "confidential": (0.99, 1.00), "defamation": (0.98, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 1.00), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90), "hostile": (0.94, 1.00),
-    "liability": (0.98, 0.99), "privacy": (0.98, 1.00), "profanity": (0.99, 1.00), "promise": (0.99, 0.98),
-    "repression": (0.96, 0.95), "speculation": (0.95, 1.00),
+    "discrimination": (0.99, 0.99), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.90), "hostile": (0.95, 0.99),
+    "liability": (0.99, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 1.00), "promise": (0.99, 0.98),
+    "repression": (0.96, 0.95), "speculation": (0.97, 1.00),
 }
 GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.97, "sourced": 0.95}
 
@@ -71,8 +71,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, discrimination, endorsement, hostile, liability, "
-    "privacy (recall and/or precision); see docs/scoring.md",
+    reason="blind-set targets not met: defamation, hostile, liability (recall and/or precision); see "
+    "docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
