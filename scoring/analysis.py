@@ -46,6 +46,8 @@ class Analysis:
         skip_reported: str | None = None,
     ) -> list[Match]:
         """Hits of list ``name`` that are ours: not quoted, not negated, not reported speech."""
+        if name not in self.hits:
+            return []  # the common case (most lists have no hit in a reply): no filter sets built
         out: list[Match] = []
         excl = set(exclude)
         for h in self.all(name, sections):

@@ -98,6 +98,11 @@ def read_list(name: str, directory: Path = DATA_DIR) -> list[_Entry]:
 _LIT = re.compile(r"[a-z0-9']+")
 
 
+def _is_word(ch: str) -> bool:
+    """True for a word character as ``\\b`` reads it (a letter, digit or underscore; False for "")."""
+    return ch.isalnum() or ch == "_"
+
+
 def gate_words(pattern: str) -> tuple[str, ...]:
     """Word prefixes one of which must start any match of ``pattern`` (empty when none can be read off).
 
@@ -179,7 +184,9 @@ class Lexicon:
                 rx = re.compile("|".join(f"(?:{p})" for p in pats))
                 self._regexes.append((name, section, rx))
         for key in table.keys() | anchored_at.keys() | scanned_on.keys():
-            self._auto.add_word(key, (len(key), tuple(sorted(table.get(key, ()))),
+            # whether the key starts and ends with a word character: the boundary tests of find() need the text's
+            # neighbouring characters only then
+            self._auto.add_word(key, (len(key), _is_word(key[:1]), _is_word(key[-1:]), tuple(sorted(table.get(key, ()))),
                                       tuple(sorted(anchored_at.get(key, ()))), tuple(sorted(scanned_on.get(key, ())))))
         self._has_words = bool(table or anchored_at or scanned_on)
         if self._has_words:
@@ -196,22 +203,21 @@ class Lexicon:
         anchors: dict[int, list[int]] = {}  # anchored gated regex → offsets where one of its words starts
         n = len(norm)
         if self._has_words:
-            for end_idx, (length, labels, anchored, scanned) in self._auto.iter(norm):
+            for end_idx, (length, word_first, word_last, labels, anchored, scanned) in self._auto.iter(norm):
                 start = end_idx - length + 1
-                end = end_idx + 1
-                first, last = norm[start], norm[end_idx]
-                if (first.isalnum() or first == "_") and start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
-                    continue
+                if word_first and start > 0 and (norm[start - 1].isalnum() or norm[start - 1] == "_"):
+                    continue  # inside a word
                 for g in anchored:
                     anchors.setdefault(g, []).append(start)
                 if scanned:
                     gates.update(scanned)
                 if not labels:
                     continue
-                right_open = end < n and (norm[end].isalnum() or norm[end] == "_")
+                end = end_idx + 1
+                right_open = word_last and end < n and (norm[end].isalnum() or norm[end] == "_")
                 for name, section, stem in labels:
                     e = end
-                    if right_open and (last.isalnum() or last == "_"):
+                    if right_open:  # the word runs on: only a stem entry (``idiot*``) matches, to the word's end
                         if not stem:
                             continue
                         while e < n and (norm[e].isalnum() or norm[e] == "_"):
@@ -241,5 +247,6 @@ class Lexicon:
         rank = self._rank
         for hits in out.values():
             # text order; hits on one span in the order their sections come in the files, however they were found
-            hits.sort(key=lambda h: (h.start, -h.end, rank[(h.list, h.section)]))
+            if len(hits) > 1:
+                hits.sort(key=lambda h: (h.start, -h.end, rank[(h.list, h.section)]))
         return out

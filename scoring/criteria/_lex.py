@@ -39,6 +39,9 @@ def hits_of(
     skip_reported: str | None = None,
 ) -> list[Match]:
     p: LexiconParams = c.params
+    found = c.reply.hits
+    if found.keys().isdisjoint(p.word_lists):
+        return []  # the common case: none of the criterion's lists has a hit in the reply
     hits: list[Match] = []
     for name in p.word_lists:
         hits += c.reply.spans(
