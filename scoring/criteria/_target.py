@@ -9,6 +9,7 @@ These helpers read the words before a hit in its clause and sentence to tell tho
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..lexicon import Match
 from ._base import Check
@@ -103,17 +104,21 @@ def echo_question(c: Check, h: Match) -> bool:
     return len(a.norm[s : h.start].split()) <= 1  # the question is the echo itself, not "are you blind?"
 
 
+# listed words that are also given names (a data file, like every word list)
+_GIVEN_NAMES = frozenset(
+    line.strip().lower() for line in (Path(__file__).resolve().parent.parent / "data" / "names.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
 # a type, not a person: "a Karen", "another Karen", "ok Karen", "typical Karen"
 _AS_A_TYPE = re.compile(r"\b(?:an?|another|such an?|typical|ok|okay|classic|total|proper|right|real|full|bit of an?)\s+$")
 _SURNAME = re.compile(r"\s+[A-Z][a-z'’-]+")
 
 
 def names_someone(c: Check, h: Match, *, surname: bool = True) -> bool:
-    """A listed word that is someone's name here ("Karen", "Dick"): capitalised, not used as a type ("a Karen", "ok
+    """A listed word that is someone's name here ("Karen", "Dick"): a given name (``data/names.txt``), capitalised, not used as a type ("a Karen", "ok
     Karen"), and either the commenter's own name (their handle holds it: "Hi Karen" to @karen_oduya, "Sorry Dick" to
     @dick_harlow) or, with ``surname``, followed by one ("Karen Holt from the union"; not for swear words: "Fuck Off")."""
     word = c.reply.text[h.start : h.end]
-    if not word[:1].isupper() or not word.isalpha() or _AS_A_TYPE.search(c.reply.norm[max(0, h.start - 14) : h.start]):
+    if word.lower() not in _GIVEN_NAMES or not word[:1].isupper() or not word.isalpha() or _AS_A_TYPE.search(c.reply.norm[max(0, h.start - 14) : h.start]):
         return False
     handle = (c.ctx.post.author or "").lower()
     if re.search(rf"(?<![a-z]){re.escape(word.lower())}(?![a-z])", handle):

@@ -48,6 +48,9 @@ def test_the_commenters_name_is_not_a_swear_word_but_swearing_still_is(rules: Sc
     assert _crit(rules, "profanity", "Sorry Dick, that's not the delivery you should get.", "@dick_harlow").verdict == "pass"
     assert _crit(rules, "profanity", "Sorry Dick, that's not good enough.", "@someone_else").verdict == "fail"
     assert _crit(rules, "profanity", "Fuck Off", "@someone").verdict == "fail"  # no "surname" for a swear word
+    # only a given name (data/names.txt) can be a name: a swear word in a troll's handle is still a swear word
+    assert _crit(rules, "profanity", "Shit, that's not on.", "@shit_poster", kind="troll").verdict == "fail"
+    assert _crit(rules, "hostile", "Jerk.", "@jerk_store", kind="troll").verdict == "fail"
 
 
 @pytest.mark.parametrize("text", [
