@@ -48,9 +48,9 @@ BASELINE_WORDS = ["idiot", "stupid", "moron", "dumb", "fool", "loser", "pathetic
 
 def _contexts(n: int, skip: int = 0) -> list[Any]:
     """``n`` scoring contexts from the labelled set, blind split left out, after the first ``skip`` (cycled)."""
-    from scenarios.models import Expectation
-    from scoring.evaluate import BLIND
-    from scoring.types import PostInfo, ReplyContext, ReplyInfo
+    from dataclasses import replace
+
+    from scoring.evaluate import BLIND, context_of
 
     items: list[dict[str, Any]] = []
     with (ROOT / "tests/scoring/labelled.jsonl").open(encoding="utf-8") as f:
@@ -60,15 +60,7 @@ def _contexts(n: int, skip: int = 0) -> list[Any]:
                 items.append(it)
                 if len(items) == skip + n:
                     break
-    ctxs = []
-    for i in range(skip, skip + n):
-        it = items[i % len(items)]
-        exp = Expectation.model_validate(it["expect"]) if it.get("expect") else None
-        ctxs.append(ReplyContext(
-            PostInfo(it["post"]["text"], author=it["post"]["author"], kind=it["post"]["kind"]),
-            ReplyInfo(it["reply"]["text"], it["reply"]["action"]), latency_s=float(i % 600), expect=exp,
-        ))
-    return ctxs
+    return [replace(context_of(items[i % len(items)]), latency_s=float(i % 600)) for i in range(skip, skip + n)]
 
 
 def _baseline_regex() -> re.Pattern[str]:

@@ -9,9 +9,8 @@ These helpers read the words before a hit in its clause and sentence to tell tho
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from ..lexicon import Match
+from ..lexicon import Match, read_list
 from ._base import Check
 
 __all__ = ["aimed_elsewhere", "echo_question"]
@@ -104,10 +103,8 @@ def echo_question(c: Check, h: Match) -> bool:
     return len(a.norm[s : h.start].split()) <= 1  # the question is the echo itself, not "are you blind?"
 
 
-# listed words that are also given names (a data file, like every word list)
-_GIVEN_NAMES = frozenset(
-    line.strip().lower() for line in (Path(__file__).resolve().parent.parent / "data" / "names.txt").read_text(
-        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+# listed words that are also given names (a data file, read like every word list)
+_GIVEN_NAMES = frozenset(p for e in read_list("names") for p in e.phrases)
 # a type, not a person: "a Karen", "another Karen", "ok Karen", "typical Karen"
 _AS_A_TYPE = re.compile(r"\b(?:an?|another|such an?|typical|ok|okay|classic|total|proper|right|real|full|bit of an?)\s+$")
 _SURNAME = re.compile(r"\s+[A-Z][a-z'’-]+")
