@@ -8,7 +8,7 @@ from ..lexicon import Match
 from ..types import Evidence
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import INSULT_SECTIONS, TARGETED_SECTIONS, hits_of, lex_finding, not_self_directed
-from ._target import aimed_elsewhere, echo_question, names_someone
+from ._target import aimed_elsewhere, echo_question, harsh_about_other, names_someone
 
 __all__ = ["CRITERION"]
 
@@ -61,6 +61,8 @@ def _elsewhere(c: Check, h: Match) -> bool:
     """An insult, condescension or blame word aimed at the brand itself, a third party or the situation; or an echo."""
     if h.section in TARGETED_SECTIONS and aimed_elsewhere(c, h, situation=h.section in INSULT_SECTIONS):
         return True
+    if h.section == "harsh" and harsh_about_other(c, h):
+        return True
     return echo_question(c, h)
 
 
@@ -78,7 +80,8 @@ CRITERION = Criterion(
         "(\"you called us 'useless'\") are not ours and are not counted, nor are words aimed elsewhere than the "
         "commenter: at the brand itself (\"our barista should have checked the lid\"), at a business third party "
         "(\"our contractor is useless\" — a `defamation` question) or at the situation in a sympathetic sentence "
-        "(\"ugh, that's rubbish, sorry\"), a thing the reply agrees about (\"you're right, it's shameful\", \"the fees are a bit "
+        "(\"ugh, that's rubbish, sorry\"), a harsh word said of a third party, a thing or a wait (\"their techs are useless\", "
+        "\"4 months is ridiculous\", \"that's shameful if true\"), a thing the reply agrees about (\"you're right, it's shameful\", \"the fees are a bit "
         "much\"), the commenter's own word echoed as a question (\"creepy af??\"), and a listed word that names "
         "someone (\"Hi Karen\" to @karen_oduya, \"Karen Holt from the union\"). "
         "Laughing *along* (tone markers only, with a concession: \"lol fair 😂\", \"you got us\") is not mockery — to a "

@@ -8,25 +8,25 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout18, written by two helpers from docs/labelling.md alone before the eighteenth round's
-# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #22), rounded
+# The blind set (split heldout19, written by two helpers from docs/labelling.md alone before the nineteenth round's
+# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #23), rounded
 # down: a change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.91, 0.85), "defamation": (0.84, 0.84), "disclaimer": (0.98, 0.97),
-    "discrimination": (0.89, 0.89), "endorsement": (0.89, 0.88), "feeding": (0.96, 0.91), "hostile": (0.83, 0.87),
-    "liability": (0.77, 0.77), "privacy": (0.87, 0.87), "profanity": (1.00, 0.98), "promise": (0.95, 0.95),
-    "repression": (0.87, 0.93), "speculation": (0.92, 0.96),
+    "confidential": (0.80, 0.88), "defamation": (0.81, 0.82), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.75, 0.92), "endorsement": (0.94, 0.89), "feeding": (0.98, 0.90), "hostile": (0.83, 0.94),
+    "liability": (0.83, 0.76), "privacy": (0.75, 0.85), "profanity": (0.98, 1.00), "promise": (0.93, 0.85),
+    "repression": (0.94, 0.91), "speculation": (0.93, 0.89),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.96, "next_step": 0.95, "private_channel": 0.92, "sourced": 0.92}
-# The tuning parts (everything but heldout18; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.92, "next_step": 0.94, "private_channel": 0.90, "sourced": 0.92}
+# The tuning parts (everything but heldout19; the learned detector was fitted on them, so these are in-sample), rounded
 # down.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.98, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 0.99), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.90), "hostile": (0.95, 0.99),
-    "liability": (0.99, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 1.00), "promise": (0.99, 0.98),
-    "repression": (0.96, 0.95), "speculation": (0.97, 1.00),
+    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
+    "discrimination": (0.99, 1.00), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 1.00),
+    "liability": (0.98, 0.99), "privacy": (0.98, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
+    "repression": (0.95, 0.94), "speculation": (0.97, 1.00),
 }
-GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.97, "sourced": 0.95}
+GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.96, "sourced": 0.95}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +71,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: defamation, hostile, liability (recall and/or precision); see "
-    "docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, discrimination, hostile, liability, privacy (recall "
+    "and/or precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
