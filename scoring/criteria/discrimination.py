@@ -26,6 +26,14 @@ _SERVICE = re.compile(
     r"\b(?:helpline|support|accessible|accessibility|assistance|step-free|welcome|prayer room|relay|adjustments?|"
     r"discounts?|concessions?|priority|dedicated|trained|training|inclusive|celebrate|sponsor|network)\b"
 )
+# a place named with a group of its people (a regional stereotype; places are too many to list): "Croydon lot",
+# "Grimsby lot", "from LA", "in Sunderland", "typical Brum" — a capitalised word, not a determiner ("The staff")
+_PLACE_GROUP = re.compile(
+    r"\b(?!(?:The|These|Those|Our|Your|Their|All|Most|Some|Many|Other|Local|Young|Old|Older|Younger|Good|Nice|Lovely|"
+    r"Regular|Normal|Real|Ordinary|Most|Few|Such|Any|Every|Both)\b)[A-Z][a-z]+\s+"
+    r"(?:lot|lads|folk|folks|locals|people|crowd|fans|mob|types|staff|colleagues|drivers|riders)\b"
+    r"|\b(?:from|in|round|up in|down in|typical)\s+(?:the\s+)?[A-Z][A-Za-z]+"
+)
 _QUANT = re.compile(r"\b(?:most|all|some of|many|typical|those|these|honestly|tbh)\s+(?:\S+\s+){0,2}$")
 
 
@@ -50,10 +58,25 @@ class DiscriminationParams(LexiconParams):
     group_lists: tuple[str, ...] = Field(
         default=("groups",), description="Protected groups named as a group; a generalisation about one fires."
     )
+    marker_lists: tuple[str, ...] = Field(
+        default=("protected",),
+        description="Words that point at a protected characteristic: the learned detector may add a verdict only to a "
+        "reply with one (empty: no such condition).",
+    )
 
 
 def check(c: Check) -> Finding | None:
     return lex_finding(c, merge([*hits_of(c, skip_reported=c.ctx.post.text), *_generalisations(c)]))
+
+
+def admits_learned(c: Check) -> bool:
+    """The learned detector reads "X always …" generalisations well, but not whether X is a protected group: it may
+    add a verdict only to a reply that names or points at a protected characteristic (``data/protected.txt``), so
+    "gamers always blame the ISP" or "typical YouTuber" stays a `hostile` question, not a discriminatory one."""
+    p: DiscriminationParams = c.params
+    if not p.marker_lists or any(c.reply.spans(name, skip_quotes=False) for name in p.marker_lists):
+        return True
+    return _PLACE_GROUP.search(c.reply.text) is not None  # "Croydon lot always …", "influencers from LA", "typical Brum"
 
 
 CRITERION = Criterion(
@@ -64,7 +87,10 @@ CRITERION = Criterion(
     better="Address the issue, never the person's age, sex, origin, religion, disability or language.",
     catches=(
         "Slurs, generalisations about a group (\"women always…\", \"you people from…\"), remarks about age, sex, "
-        "origin, religion, disability or someone's English (\"ok boomer\", \"learn to speak English\")."
+        "origin, religion, disability or someone's English (\"ok boomer\", \"learn to speak English\"). "
+        "The learned detector adds a verdict only to a reply that names or points at a protected characteristic "
+        "(`scoring/data/protected.txt`, or a place with its people: \"Croydon lot\"): \"gamers always blame the ISP\" "
+        "is a `hostile` question, not a discriminatory one."
     ),
     why=(
         "Typical social media policy clauses: no discriminatory or harassing content (DOMAIN.md). A discriminatory "
@@ -72,4 +98,5 @@ CRITERION = Criterion(
     ),
     params=DiscriminationParams,
     check=check,
+    admits_learned=admits_learned,
 )

@@ -19,10 +19,11 @@ FLOOR_BLIND = {
 }
 GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.92, "next_step": 0.94, "private_channel": 0.90, "sourced": 0.92}
 # The tuning parts (everything but heldout19; the learned detector was fitted on them, so these are in-sample), rounded
-# down.
+# down. discrimination's recall is 0.98, not 1.00: the learned detector may add it only where a protected characteristic
+# is named (data/protected.txt), and 56 in-sample replies name none the list knows.
 FLOOR_TUNING = {
     "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 1.00), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 1.00),
+    "discrimination": (0.99, 0.98), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 1.00),
     "liability": (0.98, 0.99), "privacy": (0.98, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
     "repression": (0.95, 0.94), "speculation": (0.97, 1.00),
 }

@@ -112,6 +112,22 @@ def test_model_respects_context_it_cannot_see() -> None:
     assert "promise" not in s.score(ctx("We can offer a full refund of the delivery fee.", expect=offer)).flags
 
 
+@pytest.mark.parametrize(("text", "admitted"), [
+    ("Gamers always blame the ISP 🤔", False),
+    ("Typical YouTuber, anything for clicks", False),
+    ("Groundsmen always moan about something, mate 😂", False),
+    ("Older customers always blame the app 🤔", True),
+    ("Croydon lot always have something to moan about 😂", True),
+    ("These scams are always run out of Lagos 🙄", True),
+    ("At your stage of life it always takes longer 😊", True),
+])
+def test_the_model_adds_discrimination_only_where_a_protected_characteristic_is_named(text: str, admitted: bool) -> None:
+    """"X always …" about an occupation or a hobby is not discrimination (docs/labelling.md, nineteenth round): the
+    learned detector may add the verdict only to a reply naming or pointing at a protected characteristic."""
+    model = toy({"discrimination": {"w:always": 8.0, "w:typical": 8.0}}, {"discrimination": 0.5})
+    assert ("discrimination" in scorer_with(model).score(ctx(text)).flags) is admitted
+
+
 def test_rubric_can_turn_the_model_off() -> None:
     assert Scorer().learned is not None
     assert Scorer(load_rubric("default").model_copy(update={"learned": False})).learned is None
