@@ -51,6 +51,7 @@ FORMAT = 1
 Feature = tuple[str, int, int]  # name, start, end (offsets into the reply; 0, 0 for whole-reply features)
 
 _TOK = re.compile(r"@[a-z0-9_]+|[a-z0-9][a-z0-9'@._/\-]*[a-z0-9]|[a-z0-9]|[£$€]|[\U0001F300-\U0001FAFF\u2600-\u27BF]|[.!?;:,\n]")
+_DIGIT = re.compile("[0-9]")
 _URL = re.compile(r"(?:https?:|www\.)|\.(?:com|co\.uk|org|net|io|gov|nhs\.uk)(?:/|$)")
 _WE = frozenset("we our us we're we've we'll we'd ours ourselves".split())
 _YOU = frozenset("you your you're you've you'll you'd yours yourself yourselves u ur".split())
@@ -96,7 +97,7 @@ def _token(tok: str, capital: bool) -> tuple[tuple[str, ...], str, bool]:
         cls = "<EMAIL>"
     elif ("." in tok or ":" in tok) and _URL.search(tok):
         cls = "<URL>"
-    elif any(ch.isdigit() for ch in tok):
+    elif _DIGIT.search(tok):  # a token is ASCII, or one currency sign or emoji: its digits are 0-9
         cls = "<NUM>" if len(tok) < 5 else "<LONGNUM>"
     elif capital:
         cls = "<CAP>"
@@ -142,33 +143,102 @@ def feature_names(text: str, kind: str | None = None, norm: str | None = None,
     receives the reply span of each item (``(0, 0)`` for whole-reply features), so that evidence needs no second
     pass.
     """
-    return _scan(text, kind, norm, quotes, spans, _NO_ROWS, {}, {})[0]
-
-
-_NO_ROWS: Any = {}.get  # feature → packed row, for a pass that only names the features
-
-
-def _scan(text: str, kind: str | None, norm: str | None, quotes: tuple[tuple[int, int], ...] | None,
-          spans: list[tuple[int, int]] | None, get: Any, plain: dict[str, Any], capitals: dict[str, Any],
-          ) -> tuple[list[str | tuple[str, ...]], int]:
-    """The one feature pass: the items of :func:`feature_names` and, as it goes, the sum of their packed rows.
-
-    ``get`` maps a feature name to its packed row (0 when the model does not know it); ``plain`` and ``capitals``
-    cache, per token and by whether it is capitalised inside a sentence, its names, stream key, negator flag and
-    the sum of its names' rows (a model keeps its own; a naming pass gives empty ones).
-    """
     if norm is None:
         norm = normalize(text)
-    if quotes is None:
-        quotes = quote_ranges(norm)
+    stream: list[_Step] = []
+    _scan(text, kind, norm, quote_ranges(norm) if quotes is None else quotes, _Rows(), stream)
+    return _names(stream, kind, spans)
+
+
+# One step of a reply's feature stream: a token's span, its own features (a tuple; quoted: "q:" names) or a "w:!" /
+# "w:?" mark, and the parts of the token's other features — the negated word's key, the bigram (previous key, key)
+# and the bigram's start, the opener (kind, key) — or None where the token has none.
+_Step = tuple[int, int, "str | tuple[str, ...]", "str | None", "tuple[str, str] | None", int, "tuple[str, str] | None"]
+
+
+def _names(stream: list[_Step], kind: str | None, spans: list[tuple[int, int]] | None = None,
+           ) -> list[str | tuple[str, ...]]:
+    """The items of :func:`feature_names` (and their spans into ``spans``) from a reply's feature stream."""
     out: list[str | tuple[str, ...]] = []
-    append = out.append
-    where = spans.append if spans is not None else None
+    where = spans.append if spans is not None else _no_span
+    for s, e, own, neg, pair, pair_start, opener in stream:
+        out.append(own)
+        where((s, e))
+        if neg is not None:
+            out.append("n:" + neg)
+            where((s, e))
+        if pair is not None:
+            out.append(f"b:{pair[0]}_{pair[1]}")
+            where((pair_start, e))
+        if opener is not None:
+            out.append(f"o:{opener[0]}_{opener[1]}")
+            where((s, e))
+    if kind:
+        out.append("k:" + kind)
+        where((0, 0))
+    return out
+
+
+def _no_span(span: tuple[int, int]) -> None:
+    """Where spans nobody asked for go."""
+
+
+_Weights = tuple[dict[str, float], dict[tuple[str, str], float], dict[str, float], dict[tuple[str, str], float]]
+_TokenEntry = tuple[str, bool, int, tuple[str, ...]]  # a token's stream key, negator flag, own rows summed, own names
+_MARKS = {"!": "w:!", "?": "w:?"}
+
+
+def _by_parts(table: dict[str, Any]) -> tuple[dict[tuple[str, str], Any], dict[str, Any], dict[tuple[str, str], Any]]:
+    """The bigram, negated-word and opener entries of a table by feature name, by their parts instead: (previous key,
+    key), key and (kind, key) (stream keys hold no "_"), so that a pass looks them up without building a name."""
+    pairs: dict[tuple[str, str], Any] = {}
+    negated: dict[str, Any] = {}
+    openers: dict[tuple[str, str], Any] = {}
+    for f, v in table.items():
+        if f[1:2] != ":":
+            continue
+        if f[0] == "b":
+            prev, _, key = f[2:].partition("_")
+            pairs[(prev, key)] = v
+        elif f[0] == "n":
+            negated[f[2:]] = v
+        elif f[0] == "o":
+            kind, _, key = f[2:].rpartition("_")
+            openers[(kind, key)] = v
+    return pairs, negated, openers
+
+
+@dataclass(slots=True)
+class _Rows:
+    """A model's packed rows (see :func:`_pack`) by feature name and (:func:`_by_parts`) by parts, and per-token
+    caches (by whether the token is capitalised inside a sentence). Empty for a pass that only names features."""
+
+    names: dict[str, int] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    negated: dict[str, int] = field(default_factory=dict)
+    openers: dict[tuple[str, str], int] = field(default_factory=dict)
+    plain: dict[str, _TokenEntry] = field(default_factory=dict)
+    capitals: dict[str, _TokenEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pairs, self.negated, self.openers = _by_parts(self.names)
+
+
+def _scan(text: str, kind: str | None, norm: str, quotes: tuple[tuple[int, int], ...], rows: _Rows,
+          stream: list[_Step]) -> int:
+    """The one feature pass: the sum of the reply's features' packed rows, looked up without naming the features, and
+    the reply's feature stream (its steps appended to ``stream``; :func:`_names` names them)."""
+    get = rows.names.get
+    pair_row = rows.pairs.get
+    negated_row = rows.negated.get
+    opener_row = rows.openers.get
+    step = stream.append
     total = 0
     prev = ""
     prev_start = 0
     neg = 0
-    count = 0
+    opening = kind or ""
+    count = 0 if opening else 4  # the reply's first four words are read with the commenter's kind
     sentence_start = True
     for m in _TOK.finditer(norm):
         tok = m.group()
@@ -177,80 +247,81 @@ def _scan(text: str, kind: str | None, norm: str | None, quotes: tuple[tuple[int
                 sentence_start = True
             neg = 0
             prev = ""
-            if tok == "!" or tok == "?":
-                f = "w:" + tok
-                append(f)
-                total += get(f, 0)
-                if where is not None:
-                    where(m.span())
+            mark = _MARKS.get(tok)
+            if mark is not None:
+                total += get(mark, 0)
+                step((m.start(), m.end(), mark, None, None, 0, None))
             continue
         s = m.start()
         capital = not sentence_start and text[s].isupper()
-        cache = capitals if capital else plain
+        cache = rows.capitals if capital else rows.plain
         entry = cache.get(tok)
         if entry is None:
             names, key, negator = _token(tok, capital)
-            entry = (names, key, negator, sum(get(n, 0) for n in names))
+            row = 0
+            for n in names:
+                row += get(n, 0)
+            entry = (key, negator, row, names)
             if len(cache) < 200_000:
                 cache[tok] = entry
-        names, key, negator, row = entry
+        key, negator, row, names = entry
         sentence_start = False
+        negated = None
         if quotes and any(a <= s < b for a, b in quotes):
-            quoted = tuple("q:" + n for n in names)
-            append(quoted)
-            for n in quoted:
+            names = tuple("q:" + n for n in names)
+            for n in names:
                 total += get(n, 0)
-            negated = False
         else:
-            append(names)
             total += row
-            negated = neg > 0
-            if negated:
-                f = "n:" + key
-                append(f)
-                total += get(f, 0)
+            if neg:
+                negated = key
+                total += negated_row(key, 0)
         if neg:
             neg -= 1
         if negator:
             neg = 3
+        pair = None
         if prev:
-            f = "b:" + prev + "_" + key
-            append(f)
-            total += get(f, 0)
-        opener = ""
-        if kind and count < 4:  # the reply's first words, read with the commenter's kind
-            opener = "o:" + kind + "_" + key
-            append(opener)
-            total += get(opener, 0)
-        count += 1
-        if where is not None:
-            e = m.end()
-            where((s, e))
-            if negated:
-                where((s, e))
-            if prev:
-                where((prev_start, e))
-            if opener:
-                where((s, e))
+            pair = (prev, key)
+            total += pair_row(pair, 0)
+        opener = None
+        if count < 4:
+            opener = (opening, key)
+            total += opener_row(opener, 0)
+            count += 1
+        step((s, m.end(), names, negated, pair, prev_start, opener))
         prev = key
         prev_start = s
     if kind:
-        f = "k:" + kind
-        append(f)
-        total += get(f, 0)
-        if where is not None:
-            where((0, 0))
-    return out, total
+        total += get("k:" + kind, 0)
+    return total
 
 
 @dataclass(slots=True)
 class Prediction:
-    """The model's log-odds per code for one reply, and the reply's features with their spans (for the evidence)."""
+    """The model's log-odds per code for one reply, and the reply's feature stream (for the evidence)."""
 
     logits: dict[str, float]
-    items: list[str | tuple[str, ...]]  # feature_names() of the reply, and each item's span
-    item_spans: list[tuple[int, int]]
+    stream: list[_Step] = field(default_factory=list)
+    kind: str | None = None
     norm: str = ""  # the normalised reply the spans index (to tell a bare function word)
+    _items: list[str | tuple[str, ...]] | None = None
+    _item_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[str | tuple[str, ...]]:
+        """:func:`feature_names` of the reply, named from the stream on first use (scoring names no feature)."""
+        return self._named()[0]
+
+    @property
+    def item_spans(self) -> list[tuple[int, int]]:
+        """The reply span of each of :attr:`items` (``(0, 0)`` for whole-reply features)."""
+        return self._named()[1]
+
+    def _named(self) -> tuple[list[str | tuple[str, ...]], list[tuple[int, int]]]:
+        if self._items is None:
+            self._items = _names(self.stream, self.kind, self._item_spans)
+        return self._items, self._item_spans
 
     def prob(self, code: str) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logits[code]))))
@@ -267,12 +338,12 @@ class LearnedModel:
     fingerprint: str
     meta: dict[str, Any]
     codes: tuple[str, ...] = ()
-    _rows: dict[str, int] = field(default_factory=dict, repr=False)
+    _rows: _Rows = field(default_factory=_Rows, repr=False)
     _bias: int = 0
-    _plain: dict[str, Any] = field(default_factory=dict, repr=False)  # per-token caches of _scan
-    _capitals: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lanes: struct.Struct = field(default_factory=lambda: struct.Struct(""), repr=False)
     _fire_at: dict[str, float] = field(default_factory=dict, repr=False)  # thresholds and vetoes as log-odds
     _veto_under: dict[str, float] = field(default_factory=dict, repr=False)
+    _evidence: dict[str, _Weights] = field(default_factory=dict, repr=False)  # see _evidence_weights
 
     def __post_init__(self) -> None:
         # One row of weights (every code) per feature, packed into one integer (see _pack): a reply costs a
@@ -284,6 +355,7 @@ class LearnedModel:
             raise ScoringError(f"learned model: weights of {', '.join(big)} reach ±{_MAX_WEIGHT}, beyond what the packed "
                                "sums hold; retrain with python -m scoring.train (or a stronger regularisation)")
         self._bias = _pack([self.bias[c] for c in self.codes], _OFFSET)
+        self._lanes = struct.Struct(f"<{len(self.codes)}Q")
         self._fire_at = {c: _logit(t) for c, t in self.thresholds.items() if t <= 1.0}
         self._veto_under = {c: _logit(v) for c, v in self.vetoes.items() if v > 0.0}
         rows: dict[str, int] = {}
@@ -291,7 +363,7 @@ class LearnedModel:
             shift = _LANE * j
             for f, w in self.weights[c].items():
                 rows[f] = rows.get(f, 0) + (round(w * _SCALE) << shift)
-        self._rows = rows
+        self._rows = _Rows(rows)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "learned model") -> LearnedModel:
@@ -325,11 +397,11 @@ class LearnedModel:
         """Log-odds for every code the model knows (``norm``, ``quotes``: see :func:`feature_names`)."""
         if norm is None:
             norm = normalize(text)
-        spans: list[tuple[int, int]] = []
-        items, total = _scan(text, kind, norm, quotes, spans, self._rows.get, self._plain, self._capitals)
-        total += self._bias
-        return Prediction(logits=dict(zip(self.codes, _unpack(total, len(self.codes)))), items=items, item_spans=spans,
-                          norm=norm)
+        if quotes is None:
+            quotes = quote_ranges(norm)
+        stream: list[_Step] = []
+        total = _scan(text, kind, norm, quotes, self._rows, stream) + self._bias
+        return Prediction(logits=dict(zip(self.codes, _unpack(total, self._lanes))), stream=stream, kind=kind, norm=norm)
 
     def fires(self, code: str, pred: Prediction) -> bool:
         """True when ``code``'s probability reaches its threshold (compared as log-odds: no exp per reply)."""
@@ -341,29 +413,37 @@ class LearnedModel:
         v = self._veto_under.get(code)
         return v is not None and pred.logits[code] < v
 
+    def _evidence_weights(self, code: str) -> _Weights:
+        """The features that may stand as evidence for ``code``, and their weights: those weighing for it, but not the
+        person classes (a class is no word to show); by name, and by parts (see :func:`_by_parts`). Built on first use."""
+        table = self._evidence.get(code)
+        if table is None:
+            names = {f: w for f, w in self.weights[code].items() if w > 0 and f not in _PERSON_CLASSES}
+            table = self._evidence[code] = (names, *_by_parts(names))
+        return table
+
     def spans(self, code: str, pred: Prediction, limit: int = 3) -> list[tuple[int, int, float]]:
         """The reply spans whose features pushed ``code`` up the most (non-overlapping, best first)."""
         # the features that may stand as evidence: a span of the reply, not a bare function word, weighing for
         # ``code``; met in :func:`features` order (a token's own features and the other per-token ones in text
         # order, then the bigrams), which breaks ties between equal weights
-        get = self.weights[code].get
+        names, pair_weight, negated_weight, opener_weight = self._evidence_weights(code)
         norm = pred.norm
         found: list[tuple[int, int, float]] = []
         pairs: list[tuple[int, int, float]] = []
-        for f, (s, e) in zip(pred.items, pred.item_spans):
-            if s == e:
-                continue
-            if (isinstance(f, tuple) or f[0] != "b") and norm[s:e] in _FUNCTION_WORDS:
-                continue  # one function word is no evidence, whatever the feature ("The" as a capitalised opener)
-            if isinstance(f, tuple):
-                for n in f:
-                    w = get(n, 0.0)
-                    if w > 0 and n not in _PERSON_CLASSES:
-                        found.append((s, e, w))
-            else:
-                w = get(f, 0.0)
-                if w > 0:
-                    (pairs if f[0] == "b" else found).append((s, e, w))
+        for s, e, own, neg, pair, pair_start, opener in pred.stream:
+            before = len(found)
+            for n in (own,) if isinstance(own, str) else own:
+                if n in names:
+                    found.append((s, e, names[n]))
+            if neg is not None and neg in negated_weight:
+                found.append((s, e, negated_weight[neg]))
+            if opener is not None and opener in opener_weight:
+                found.append((s, e, opener_weight[opener]))
+            if len(found) > before and norm[s:e] in _FUNCTION_WORDS:
+                del found[before:]  # one function word is no evidence, whatever the feature ("The" as an opener)
+            if pair is not None and pair in pair_weight:
+                pairs.append((pair_start, e, pair_weight[pair]))
         best: dict[tuple[int, int], float] = {}
         for s, e, w in found + pairs:
             if w > best.get((s, e), 0.0):
@@ -393,9 +473,9 @@ def _pack(values: list[float], offset: int = 0) -> int:
     return sum((round(v * _SCALE) + offset) << (_LANE * j) for j, v in enumerate(values))
 
 
-def _unpack(total: int, n: int) -> list[float]:
-    lanes = struct.unpack(f"<{n}Q", total.to_bytes(8 * n, "little"))
-    return [(v - _OFFSET) / _SCALE for v in lanes]
+def _unpack(total: int, lanes: struct.Struct) -> list[float]:
+    """The lanes of a packed total (``lanes``: one unsigned 64-bit integer a code) as weights."""
+    return [(v - _OFFSET) / _SCALE for v in lanes.unpack(total.to_bytes(lanes.size, "little"))]
 
 
 @lru_cache(maxsize=256)
