@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import Field
 
-from ..lexicon import Match
+from ..lexicon import Match, read_list
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import hits_of, lex_finding, merge
 
@@ -58,10 +59,10 @@ class DiscriminationParams(LexiconParams):
     group_lists: tuple[str, ...] = Field(
         default=("groups",), description="Protected groups named as a group; a generalisation about one fires."
     )
-    marker_lists: tuple[str, ...] = Field(
+    markers: tuple[str, ...] = Field(
         default=("protected",),
-        description="Words that point at a protected characteristic: the learned detector may add a verdict only to a "
-        "reply with one (empty: no such condition).",
+        description="Word lists of words that point at a protected characteristic: the learned detector may add a "
+        "verdict only to a reply with one (empty: no such condition). Read only when the model fires, not scanned.",
     )
 
 
@@ -69,12 +70,22 @@ def check(c: Check) -> Finding | None:
     return lex_finding(c, merge([*hits_of(c, skip_reported=c.ctx.post.text), *_generalisations(c)]))
 
 
+@lru_cache(maxsize=8)
+def _marker_pattern(name: str) -> re.Pattern[str]:
+    """One regex for a marker list (its phrases as whole words, ``*`` a word's ending, and its ``re:`` lines), built
+    the first time the learned detector fires: scanning it on every reply would cost more than the model's check."""
+    parts = [f"(?:{e.regex})" for e in read_list(name) if e.regex]
+    words = sorted({ph for e in read_list(name) for ph in e.phrases}, key=len, reverse=True)
+    parts += [r"\b" + re.escape(w).replace(r"\*", r"\w*") + (r"\b" if not w.endswith("*") else "") for w in words]
+    return re.compile("|".join(parts))
+
+
 def admits_learned(c: Check) -> bool:
     """The learned detector reads "X always …" generalisations well, but not whether X is a protected group: it may
     add a verdict only to a reply that names or points at a protected characteristic (``data/protected.txt``), so
     "gamers always blame the ISP" or "typical YouTuber" stays a `hostile` question, not a discriminatory one."""
     p: DiscriminationParams = c.params
-    if not p.marker_lists or any(c.reply.spans(name, skip_quotes=False) for name in p.marker_lists):
+    if not p.markers or any(_marker_pattern(name).search(c.reply.norm) for name in p.markers):
         return True
     return _PLACE_GROUP.search(c.reply.text) is not None  # "Croydon lot always …", "influencers from LA", "typical Brum"
 
