@@ -8,22 +8,22 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout19, written by two helpers from docs/labelling.md alone before the nineteenth round's
-# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #23), rounded
+# The blind set (split heldout20, written by two helpers from docs/labelling.md alone before the twentieth round's
+# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #24), rounded
 # down: a change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.80, 0.88), "defamation": (0.81, 0.82), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.75, 0.92), "endorsement": (0.94, 0.89), "feeding": (0.98, 0.90), "hostile": (0.83, 0.94),
-    "liability": (0.83, 0.76), "privacy": (0.75, 0.85), "profanity": (0.98, 1.00), "promise": (0.93, 0.85),
-    "repression": (0.94, 0.91), "speculation": (0.93, 0.89),
+    "confidential": (0.80, 0.82), "defamation": (0.84, 0.87), "disclaimer": (1.00, 1.00),
+    "discrimination": (0.92, 0.94), "endorsement": (0.89, 0.93), "feeding": (0.97, 0.90), "hostile": (0.91, 0.89),
+    "liability": (0.79, 0.80), "privacy": (0.84, 0.76), "profanity": (0.98, 0.96), "promise": (0.91, 0.89),
+    "repression": (0.89, 0.80), "speculation": (0.89, 0.93),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.92, "next_step": 0.94, "private_channel": 0.90, "sourced": 0.92}
-# The tuning parts (everything but heldout19; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.95, "escalation": 0.90, "next_step": 0.92, "private_channel": 0.92, "sourced": 0.90}
+# The tuning parts (everything but heldout20; the learned detector was fitted on them, so these are in-sample), rounded
 # down. discrimination's recall is 0.98, not 1.00: the learned detector may add it only where a protected characteristic
-# is named (data/protected.txt), and 56 in-sample replies name none the list knows.
+# is named (data/protected.txt), and about 60 in-sample replies name none the list knows.
 FLOOR_TUNING = {
     "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 0.98), "endorsement": (0.98, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 1.00),
+    "discrimination": (0.99, 0.98), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 0.99),
     "liability": (0.98, 0.99), "privacy": (0.98, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
     "repression": (0.95, 0.94), "speculation": (0.97, 1.00),
 }
@@ -72,8 +72,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met: confidential, defamation, discrimination, hostile, liability, privacy (recall "
-    "and/or precision); see docs/scoring.md",
+    reason="blind-set targets not met: confidential, defamation, liability, privacy, repression (recall and/or "
+    "precision); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
