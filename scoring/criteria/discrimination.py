@@ -31,7 +31,7 @@ _SERVICE = re.compile(
 # "Grimsby lot", "from LA", "in Sunderland", "typical Brum" — a capitalised word, not a determiner ("The staff")
 _PLACE_GROUP = re.compile(
     r"\b(?!(?:The|These|Those|Our|Your|Their|All|Most|Some|Many|Other|Local|Young|Old|Older|Younger|Good|Nice|Lovely|"
-    r"Regular|Normal|Real|Ordinary|Most|Few|Such|Any|Every|Both)\b)[A-Z][a-z]+\s+"
+    r"Regular|Normal|Real|Ordinary|Few|Such|Any|Every|Both)\b)[A-Z][a-z]+\s+"
     r"(?:lot|lads|folk|folks|locals|people|crowd|fans|mob|types|staff|colleagues|drivers|riders)\b"
     r"|\b(?:from|in|round|up in|down in|typical)\s+(?:the\s+)?[A-Z][A-Za-z]+"
 )
