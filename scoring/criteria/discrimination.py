@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from ..lexicon import Match, read_list
+from ..lexicon import Lexicon, Match
 from ._base import Check, Criterion, Finding, LexiconParams
 from ._lex import hits_of, lex_finding, merge
 
@@ -71,13 +71,10 @@ def check(c: Check) -> Finding | None:
 
 
 @lru_cache(maxsize=8)
-def _marker_pattern(name: str) -> re.Pattern[str]:
-    """One regex for a marker list (its phrases as whole words, ``*`` a word's ending, and its ``re:`` lines), built
-    the first time the learned detector fires: scanning it on every reply would cost more than the model's check."""
-    parts = [f"(?:{e.regex})" for e in read_list(name) if e.regex]
-    words = sorted({ph for e in read_list(name) for ph in e.phrases}, key=len, reverse=True)
-    parts += [r"\b" + re.escape(w).replace(r"\*", r"\w*") + (r"\b" if not w.endswith("*") else "") for w in words]
-    return re.compile("|".join(parts))
+def _markers(names: tuple[str, ...]) -> Lexicon:
+    """The marker lists, compiled the first time the learned detector fires: scanning them with every reply's lists
+    would cost more than the model's check."""
+    return Lexicon(names)
 
 
 def admits_learned(c: Check) -> bool:
@@ -85,7 +82,7 @@ def admits_learned(c: Check) -> bool:
     add a verdict only to a reply that names or points at a protected characteristic (``data/protected.txt``), so
     "gamers always blame the ISP" or "typical YouTuber" stays a `hostile` question, not a discriminatory one."""
     p: DiscriminationParams = c.params
-    if not p.markers or any(_marker_pattern(name).search(c.reply.norm) for name in p.markers):
+    if not p.markers or _markers(p.markers).find(c.reply.norm):
         return True
     return _PLACE_GROUP.search(c.reply.text) is not None  # "Croydon lot always …", "influencers from LA", "typical Brum"
 

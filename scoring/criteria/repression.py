@@ -45,7 +45,7 @@ _HARM = re.compile(
 )
 
 
-def _abusive(c: Check, p: "RepressionParams") -> bool:
+def _abusive(c: Check, p: RepressionParams) -> bool:
     """Abuse in the post: a slur, a threat of harm, or an insult or swear word aimed at a person. Harsh words and
     swearing aimed at the company ("ARE THIEVES", "you lot are an absolute f***ing joke", "clowns", "hope you go bust")
     are harsh but civil criticism (docs/labelling.md, nineteenth round)."""
