@@ -80,6 +80,75 @@ def _third_party(c: Check, h: Match) -> bool:
     return False
 
 
+# a name right after "our" is the brand's own thing: "our Content ID system", "our Leeds branch", "our CRM update"
+_OUR_BEFORE = re.compile(r"\b(?:[Oo]ur|[Mm]y)\s+(?:own\s+)?(?:[A-Z][\w-]*\s+)*$")
+# someone the sentence may accuse besides a third-party noun: the commenter, a pronoun, "the lad who …"
+_SOMEONE = re.compile(
+    r"\b(?:you|your|you're|youre|yours|u|ur|he|she|him|his|they|them|they're|whoever|anyone|someone)\b|"
+    r"\b(?:bloke|lad|lass|fella|guy|chap|woman|man|girl|boy|people|parents|ones|lot)\s+who\b|"
+    r"\b(?:former|ex-?|rogue)\s*[a-z]+|"
+    r"\b(?:sales(?:man|woman|person)|chef|carers?|testers?|receptionists?|stewards?|officers?|adjusters?|reps?|"
+    r"referee|ref|chairman|chair|director|owner|head of [a-z]+|family|families|solicitor|lawyers?|contractors?|"
+    r"plumbers?|trust|union|board|promoter|neighbours?|operators?|brewery|network|business|ppl|managers?|"
+    r"pharmacists?|drivers?|locum|girl|boy|boss|ceo|dealers?|couriers?|riders?|wholesalers?|"
+    r"partners?|suppliers?|agency|agencies)\b"
+)
+_NOT_NAMES = frozenset(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December", "Everyone", "Anyone", "Nobody", "Everybody", "Someone", "Christmas", "Easter"]
+)
+
+
+# "maybe sit this one out", "maybe scan properly": a suggestion, not a guess
+_SUGGESTION = re.compile(r"\s+(?:just\s+)?(?:don't|dont|sit|fix|sort|scan|try|check|get|look|stop|read|do|go|take|keep|think|pay|learn|ask|mention)\b")
+# "you may be confusing us with X, who …", "perhaps X should look at its own dealers, who …": the hedge is about the
+# commenter's mix-up or is a rhetorical jab, not a guess about the wrongdoing
+_NOT_A_GUESS = re.compile(
+    r"(?:\s+\S+){0,4}?\s+(?:confusing|mixing|thinking of|have in mind|should|ought|best|worth|attend|focus|concentrate)\b"
+)
+
+
+def _parties(c: Check, s: int, e: int) -> list[int]:
+    """Where the sentence ``[s, e)`` points at someone a reader could identify other than the brand: a third-party
+    noun ("the driver", "our supplier"), the commenter or a pronoun, an @handle, or a name ("Dr Hughes", "Nova"),
+    not the brand's own things ("our Content ID system", "our CRM update")."""
+    a = c.reply
+    out = [p.start for p in a.all("defamation", ("party",)) if s <= p.start < e and not _OWN.match(a.norm[p.start : p.end])]
+    out += [s + m.start() for m in _SOMEONE.finditer(a.norm[s:e])]
+    sent = a.text[s:e]
+    brand = (c.brand or "").lower()
+    for m in _HANDLE.finditer(sent):
+        if not (brand and brand.endswith(m.group().lower().lstrip("@"))):
+            out.append(s + m.start())
+    for m in _NAME.finditer(sent):
+        word = m.group()
+        if word in _COMMON or word in _NOT_NAMES or (brand and word.lower() in brand):
+            continue
+        if not _OUR_BEFORE.search(sent[: m.start()][-30:]):
+            out.append(s + m.start())
+    return out
+
+
+def admits_learned(c: Check) -> bool:
+    """The learned detector hears blame well but not who is blamed or how firmly: it may add a verdict only to a
+    reply that points at someone other than the brand (a name, a handle, a third party, the commenter) with no hedge
+    before it in its sentence or in its own clause. "Maybe the previous renter did it" and "sounds like the salesman
+    at our Leeds branch" are `speculation`; "a known bug in our Content ID system" blames no one but the brand."""
+    a = c.reply
+    p: DefamationParams = c.params
+    hedges = [g.start for g in a.all(p.hedges) if not (_SUGGESTION.match(a.norm, g.end) or _NOT_A_GUESS.match(a.norm, g.end))]
+    pos, n = 0, len(a.text)
+    while pos < n:
+        s, e = a.sentence_of(pos)
+        e = max(e, pos + 1)
+        for q in _parties(c, s, e):
+            end = a.clause_of(q)[1]
+            if not any(s <= g < end for g in hedges):
+                return True
+        pos = e
+    return False
+
+
 def check(c: Check) -> Finding | None:
     p: DefamationParams = c.params
     hedges = c.reply.all(p.hedges)
@@ -103,7 +172,9 @@ CRITERION = Criterion(
     catches=(
         "An accusation (stole, lied, fraud, scam, drunk, negligent, covered up, to blame…) stated as fact about a "
         "third party the reader can identify: a named person or company, an @handle, \"the driver\", \"our "
-        "supplier\", a competitor. Hedged guesses are `speculation`; insults at the commenter are `hostile`."
+        "supplier\", a competitor. Hedged guesses are `speculation`; insults at the commenter are `hostile`. The learned "
+        "detector adds a verdict only to a reply that points at someone other than the brand with no hedge before it "
+        "(\"maybe the previous renter did it\" and \"a known bug in our Content ID system\" are not accusations)."
     ),
     why=(
         "Typical social media policy clauses: no rumours, no speculation about people; an accusation against a named "
@@ -112,4 +183,5 @@ CRITERION = Criterion(
     ),
     params=DefamationParams,
     check=check,
+    admits_learned=admits_learned,
 )

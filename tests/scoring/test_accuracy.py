@@ -23,9 +23,11 @@ FLOOR_BLIND = {
 GOOD_FLOOR_BLIND = {"empathy": 0.95, "escalation": 0.90, "next_step": 0.92, "private_channel": 0.92, "sourced": 0.90}
 # The tuning parts (everything but heldout20; the learned detector was fitted on them, so these are in-sample), rounded
 # down. discrimination's recall is 0.98, not 1.00: the learned detector may add it only where a protected characteristic
-# is named (data/protected.txt), and about 60 in-sample replies name none the list knows.
+# is named (data/protected.txt), and about 60 in-sample replies name none the list knows. defamation's is 0.99 for a like
+# reason: the learned detector may add it only where a reply points at someone with no hedge before it, and about 25
+# in-sample replies (lower-case names, "sounds like X" labelled before the guide made hedged blame `speculation`) don't.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.99, 1.00), "disclaimer": (0.99, 1.00),
+    "confidential": (0.99, 1.00), "defamation": (0.99, 0.99), "disclaimer": (0.99, 1.00),
     "discrimination": (0.99, 0.98), "endorsement": (0.99, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 0.99),
     "liability": (0.98, 0.99), "privacy": (0.98, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
     "repression": (0.99, 0.98), "speculation": (0.97, 1.00),

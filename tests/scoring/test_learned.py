@@ -112,6 +112,30 @@ def test_model_respects_context_it_cannot_see() -> None:
     assert "promise" not in s.score(ctx("We can offer a full refund of the delivery fee.", expect=offer)).flags
 
 
+DEFAMATION_GATE = [
+    ("Maybe the previous renter did it again and didn't report it?", False),
+    ("Sounds like the salesman at our Leeds branch again.", False),
+    ("It's a known bug in our Content ID system again.", False),
+    ("A glitch in our CRM update again, sorry.", False),
+    ("Everyone will have their prescriptions by Monday again.", False),
+    ("Dr Hughes has had the dissertations since February and hasn't marked one again.", True),
+    ("You're the same guy who posts this again every week 😂", True),
+    ("Actually it's our wholesaler, MedDirect, who keep shorting our orders again, not us.", True),
+    ("You may be confusing us with Patty Palace, whose Leeds site shut again over rats.", True),
+    ("Maybe sit this one out, ZoomNet got told off again by Ofcom over speeds.", True),
+]
+
+
+@pytest.mark.parametrize(("text", "admitted"), DEFAMATION_GATE)
+def test_the_model_adds_defamation_only_where_an_unhedged_party_is_named(text: str, admitted: bool) -> None:
+    """Hedged blame is `speculation`, and the brand's own failings name no one (docs/labelling.md): the learned
+    detector may add `defamation` only to a reply pointing at someone with no hedge before it. No rule fires on these,
+    so the verdict is the gate's alone."""
+    assert "defamation" not in scorer_with(None).score(ctx(text)).flags
+    model = toy({"defamation": {"w:again": 8.0}}, {"defamation": 0.5})
+    assert ("defamation" in scorer_with(model).score(ctx(text)).flags) is admitted
+
+
 @pytest.mark.parametrize(("text", "admitted"), [
     ("Gamers always blame the ISP 🤔", False),
     ("Typical YouTuber, anything for clicks", False),
