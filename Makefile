@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo serve test bench
+.PHONY: install build demo serve test bench
+
+# the scorer's hot modules, compiled to C with mypyc (scoring/_native.py): rebuilt whenever one of them changes
+NATIVE := scoring/_text.py scoring/analysis.py scoring/lexicon.py scoring/learned.py scoring/pii.py \
+          scoring/scorer.py scoring/criteria/_lex.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.compiled: $(VENV)/.installed scoring/_native.py $(NATIVE)
+	$(PY) scoring/_native.py
+	touch $@
+
+install: $(VENV)/.installed $(VENV)/.compiled
+
+build: install  ## recompile the scorer's hot modules (after editing one: `import scoring` refuses stale ones)
 
 demo: install  ## set up demo data in ./crisisdrill.db and serve on http://127.0.0.1:8000
 	$(VENV)/bin/crisisdrill demo $(ARGS)

@@ -85,6 +85,16 @@ def _child(what: str, n: int, built: int) -> int:
     return 0
 
 
+def _compiled() -> str:
+    """Whether the scorer's hot modules run compiled (``make install`` builds them; scoring/_native.py)."""
+    from scoring import _native
+
+    done = [m for m in _native.MODULES if _native.compiled(m)]
+    if not done:
+        return "none (pure Python: run `make build` to compile them with mypyc)"
+    return f"{len(done)} of {len(_native.MODULES)} (mypyc)"
+
+
 def _instructions(lo: int, hi: int) -> int:
     """Instructions a reply for the scorer, the rules alone and the regex baseline (see the module docstring)."""
     import shutil
@@ -114,6 +124,7 @@ def _instructions(lo: int, hi: int) -> int:
     for what in ("scorer", "rules", "regex"):
         out[what] = (total[(what, hi)] - total[(what, lo)]) / (hi - lo)
     print(f"replies counted:       {hi - lo} (the labelled set's replies {lo + 1}–{hi}, blind split left out)")
+    print(f"compiled modules:      {_compiled()}")
     print(f"scorer:                {out['scorer']:,.0f} instructions a reply")
     print(f"rules only (learned: false): {out['rules']:,.0f} instructions a reply → the learned detector costs "
           f"{out['scorer'] / out['rules'] - 1:.0%} on top")
@@ -172,6 +183,7 @@ def main() -> int:
     base = args.n / (time.perf_counter() - t)
 
     print(f"replies scored:        {args.n}")
+    print(f"compiled modules:      {_compiled()}")
     print(f"scorer:                {rate:,.0f} replies/s on one core ({elapsed * 1e6 / args.n:.0f} µs/reply)")
     print(f"rules only (learned: false): {rules_rate:,.0f} replies/s → the learned detector costs "
           f"{rules_rate / rate - 1:.0%} on top")

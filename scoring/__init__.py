@@ -10,11 +10,19 @@
 
 from __future__ import annotations
 
-from .errors import ScoringError
-from .rubric import Rubric, load_rubric
-from .scorer import Scorer
-from .summary import summarize
-from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, ReplyInfo, Verdict
+from . import _native
+
+if _native.stale():  # a compiled module older than its source would score with code no longer in the file
+    raise ImportError(
+        f"compiled scoring modules are older than their source ({', '.join(_native.stale())}): run `make build` "
+        "(or `python scoring/_native.py`) to recompile, or `python scoring/_native.py --clean` to run from source"
+    )
+
+from .errors import ScoringError  # noqa: E402
+from .rubric import Rubric, load_rubric  # noqa: E402
+from .scorer import Scorer  # noqa: E402
+from .summary import summarize  # noqa: E402
+from .types import CriterionVerdict, Evidence, PostInfo, ReplyContext, ReplyInfo, Verdict  # noqa: E402
 
 __all__ = [
     "CriterionVerdict",
