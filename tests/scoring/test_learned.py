@@ -112,6 +112,20 @@ def test_model_respects_context_it_cannot_see() -> None:
     assert "promise" not in s.score(ctx("We can offer a full refund of the delivery fee.", expect=offer)).flags
 
 
+@pytest.mark.parametrize(("text", "admitted"), [
+    ("This wasn't caused by anything you did, and we're sorry it happened again.", False),
+    ("Nothing you did caused this again, sorry.", False),
+    ("Not your fault again, our payment system fell over this morning.", True),
+    ("It happened again and we're sorry.", True),
+])
+def test_the_model_adds_liability_not_to_a_reply_that_only_clears_the_commenter(text: str, admitted: bool) -> None:
+    """Clearing the commenter ("this wasn't caused by anything you did") with regret is no admission unless the reply
+    names a failing or a culprit on the brand's side (docs/criteria/liability.md)."""
+    assert "liability" not in scorer_with(None).score(ctx(text)).flags
+    model = toy({"liability": {"w:again": 8.0}}, {"liability": 0.5})
+    assert ("liability" in scorer_with(model).score(ctx(text)).flags) is admitted
+
+
 DEFAMATION_GATE = [
     ("Maybe the previous renter did it again and didn't report it?", False),
     ("Sounds like the salesman at our Leeds branch again.", False),
