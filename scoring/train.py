@@ -50,7 +50,7 @@ TEXT = frozenset({"reply", "quote", "dm"})
 CALIBRATION = ("heldout10", "tune11", "heldout11", "tune12", "heldout12", "tune13", "heldout13", "tune14", "heldout14",
                "tune15", "heldout15", "tune16", "heldout16", "tune17", "heldout17",
                "tune18", "heldout18", "tune19", "heldout19", "tune20", "heldout20", "tune21",
-               "heldout21", "tune22", "library")
+               "heldout21", "tune22", "heldout22", "tune23", "library")
 C = 1.0
 PRUNE = 0.1
 FOLDS = 5

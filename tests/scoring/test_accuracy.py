@@ -8,25 +8,25 @@ from scoring.evaluate import BLIND, TUNING, evaluate, load_labelled
 
 TARGET_RISK = 0.85  # recall and precision, on the blind set
 TARGET_GOOD_F1 = 0.85
-# The blind set (split heldout22, written by two helpers from docs/labelling.md alone before the twenty-second round's
-# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #26), rounded
+# The blind set (split heldout23, written by two helpers from docs/labelling.md alone before the twenty-third round's
+# changes were measured on it) at its one recorded measurement (docs/scoring.md, "Held-out measurements", #27), rounded
 # down: a change that lowers any fails.
 FLOOR_BLIND = {
-    "confidential": (0.78, 0.90), "defamation": (0.90, 0.86), "disclaimer": (1.00, 1.00),
-    "discrimination": (0.96, 0.90), "endorsement": (0.93, 0.88), "feeding": (0.95, 0.93), "hostile": (0.80, 0.94),
-    "liability": (0.86, 0.80), "privacy": (0.87, 0.86), "profanity": (1.00, 0.98), "promise": (0.93, 0.91),
-    "repression": (1.00, 0.98), "speculation": (0.92, 0.88),
+    "confidential": (0.82, 0.89), "defamation": (0.84, 0.86), "disclaimer": (1.00, 0.97),
+    "discrimination": (0.86, 0.95), "endorsement": (0.87, 0.87), "feeding": (0.97, 0.90), "hostile": (0.86, 0.90),
+    "liability": (0.88, 0.74), "privacy": (0.88, 0.86), "profanity": (1.00, 0.97), "promise": (0.93, 0.92),
+    "repression": (1.00, 1.00), "speculation": (0.86, 0.93),
 }
-GOOD_FLOOR_BLIND = {"empathy": 0.94, "escalation": 0.94, "next_step": 0.92, "private_channel": 0.92, "sourced": 0.95}
-# The tuning parts (everything but heldout22; the learned detector was fitted on them, so these are in-sample), rounded
+GOOD_FLOOR_BLIND = {"empathy": 0.96, "escalation": 0.91, "next_step": 0.95, "private_channel": 0.94, "sourced": 0.96}
+# The tuning parts (everything but heldout23; the learned detector was fitted on them, so these are in-sample), rounded
 # down. discrimination's recall is 0.98, not 1.00: the learned detector may add it only where a protected characteristic
 # is named (data/protected.txt), and about 60 in-sample replies name none the list knows. defamation's is 0.99 for a like
 # reason: the learned detector may add it only where a reply points at someone with no hedge before it, and about 25
 # in-sample replies (lower-case names, "sounds like X" labelled before the guide made hedged blame `speculation`) don't.
 FLOOR_TUNING = {
-    "confidential": (0.99, 1.00), "defamation": (0.99, 0.99), "disclaimer": (0.99, 1.00),
-    "discrimination": (0.99, 0.98), "endorsement": (0.97, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 1.00),
-    "liability": (0.98, 0.99), "privacy": (0.98, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
+    "confidential": (0.99, 1.00), "defamation": (0.98, 0.99), "disclaimer": (0.99, 1.00),
+    "discrimination": (0.99, 0.98), "endorsement": (0.97, 0.99), "feeding": (0.96, 0.90), "hostile": (0.96, 0.99),
+    "liability": (0.98, 0.99), "privacy": (0.97, 0.99), "profanity": (0.99, 1.00), "promise": (0.98, 0.98),
     "repression": (0.99, 0.98), "speculation": (0.96, 1.00),
 }
 GOOD_FLOOR_TUNING = {"empathy": 0.98, "escalation": 0.95, "next_step": 0.97, "private_channel": 0.96, "sourced": 0.95}
@@ -74,8 +74,8 @@ def test_blind_set_does_not_regress(blind: dict[str, dict[str, float]]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="blind-set targets not met at measurement #26: confidential (precision 0.79), hostile (precision 0.81), "
-    "liability (recall 0.80); see docs/scoring.md",
+    reason="blind-set targets not met at measurement #27: confidential (precision 0.83), defamation (precision 0.847), "
+    "liability (recall 0.74); see docs/scoring.md",
 )
 def test_blind_set_meets_targets(blind: dict[str, dict[str, float]]) -> None:
     """Every risk code reaches precision and recall 0.85 and every good practice F1 0.85 on the blind set."""
