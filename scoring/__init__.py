@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from . import _native
 
-if _native.stale():  # a compiled module older than its source would score with code no longer in the file
+_stale = _native.stale()
+if _stale:  # a compiled module older than its source would score with code no longer in the file
     raise ImportError(
-        f"compiled scoring modules are older than their source ({', '.join(_native.stale())}): run `make build` "
+        f"compiled scoring modules are older than their source ({', '.join(_stale)}): run `make build` "
         "(or `python scoring/_native.py`) to recompile, or `python scoring/_native.py --clean` to run from source"
     )
 

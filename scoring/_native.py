@@ -3,7 +3,7 @@
 ``make install`` (and so ``make demo`` and ``make test``) runs this after installing the package: each module below is
 compiled on its own (``separate=True``, so every shared library sits next to its source inside the package) and the
 ``.so`` files are written beside the ``.py`` files, which Python then imports instead. Without them (a plain ``pip
-install``, a fresh worktree) the same modules run as pure Python, with the same verdicts and about 12 % more work a
+install``, a fresh worktree) the same modules run as pure Python, with the same verdicts and about 10 % more work a
 reply (bench/README.md, run 23).
 
 A compiled module older than its source would run code that is no longer in the file: :func:`stale` names them, and
