@@ -37,7 +37,7 @@ _CLEARS_COMMENTER = re.compile(
 # …unless the reply also names a failing or a culprit on the brand's side
 _NAMES_A_FAILING = re.compile(
     r"\b(?:our|staff|team|supplier|contractor|partner|system|mistake|error|wrong(?:ly)?|should(?:n't)? have|"
-    r"should've|fail(?:ed|ure)?|mess(?:ed)?|glitch|bug|fault(?!\w))"
+    r"should've|fail(?:ed|ure)?|mess(?:ed)?|glitch|bug|(?<!your )fault(?!\w))"
 )
 
 
@@ -52,7 +52,7 @@ def admits_learned(c: Check) -> bool:
     if cleared is None:
         return True
     rest = norm[: cleared.start()] + " " + norm[cleared.end() :]
-    return _NAMES_A_FAILING.search(rest.replace("your fault", "")) is not None
+    return _NAMES_A_FAILING.search(rest) is not None
 
 
 CRITERION = Criterion(
